@@ -1,0 +1,55 @@
+"""Assembly Insights: the frame of the dashboard.
+
+Page config, the warehouse check, the shared filters, the "data as of" line and the
+navigation. Each page under pages/ answers one question and reads the filters from
+dashboard.filters.current().
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, filters, periods, theme
+
+st.set_page_config(page_title="Assembly Insights", page_icon=":material/insights:", layout="wide")
+theme.register()
+
+path = data.warehouse_file()
+if not path.exists():
+    with st.spinner("No warehouse yet: building the demo warehouse (a few seconds)..."):
+        data.ensure_warehouse(path)
+
+try:
+    status = data.query("data_status")
+    teams = data.query("team_list")
+except duckdb.Error as exc:
+    st.error(f"The warehouse at `{path}` could not be read: {exc}\n\n"
+             "Rebuild it with `python -m etl demo`, or point `DSA_DB` at a warehouse built by this version.")
+    st.stop()
+if status.empty:
+    st.error(f"The warehouse at `{path}` holds no successful ETL run. Build one with `python -m etl demo`.")
+    st.stop()
+
+latest = status.iloc[0]
+as_of = latest.data_as_of.date()
+first_day = as_of if pd.isna(latest.first_commit_at) else latest.first_commit_at.date()
+current = filters.sidebar(teams, periods.available(first_day, as_of))
+
+with st.sidebar:
+    st.caption(f"Data as of **{latest.data_as_of:%d %b %Y %H:%M}** UTC "
+               f"({latest.source}, built {latest.finished_at:%d %b %Y %H:%M})")
+
+if latest.contents == "demo":
+    st.info(
+        "**Demo data.** These teams' projects, repositories and commits are synthetic, made to show "
+        "what the dashboard does; people are pseudonymous. To load real data, see *Loading real data* "
+        "in the README.",
+        icon=":material/science:",
+    )
+
+navigation = st.navigation([
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/repositories.py", title="Repositories", icon=":material/code:"),
+])
+navigation.run()

@@ -1,0 +1,1 @@
+"""Shared code of the Streamlit dashboard: data access, filters, theme."""

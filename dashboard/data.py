@@ -1,0 +1,64 @@
+"""How pages read the warehouse: read-only, cached, and aware of refreshes.
+
+The cache key of every result includes the warehouse file's identity (inode, mtime, size),
+so when the ETL swaps in a new file the next page load reads it; sessions that were mid-way
+keep the old file until they finish. Each query runs on a cursor of its own, because
+Streamlit serves every session from its own thread.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from etl import config, warehouse
+from etl.db import run
+
+
+def warehouse_file() -> Path:
+    """The warehouse the dashboard shows: `DSA_DB`, else data/warehouse.duckdb."""
+    return config.db_path()
+
+
+def version(path: Path) -> str:
+    """Identity of the file now at `path`; changes whenever the ETL replaces it."""
+    s = os.stat(path)
+    return f"{s.st_ino}-{s.st_mtime_ns}-{s.st_size}"
+
+
+def ensure_warehouse(path: Path) -> bool:
+    """Build the demo warehouse if there is none yet; True if this call built it."""
+    if path.exists():
+        return False
+    from etl import demo
+
+    try:
+        demo.build_demo(path, wait=300, if_missing=True)
+    except warehouse.AlreadyBuilt:
+        return False
+    return True
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _reader(path: str, file_version: str):
+    return warehouse.open_read_only(Path(path))
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def _run(path: str, file_version: str, name: str, params: tuple) -> pd.DataFrame:
+    cursor = _reader(path, file_version).cursor()
+    try:
+        run(cursor, "USE warehouse")
+        return queries.run(cursor, name, **dict(params))
+    finally:
+        cursor.close()
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Result of the named query in queries/ for these parameters (a copy; safe to change)."""
+    path = warehouse_file()
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _run(str(path), version(path), name, frozen)

@@ -1,0 +1,52 @@
+"""NHS identity colours and chart styling, legible on a projector.
+
+Single-series charts use NHS Blue. Categories (teams, stages) use the Okabe-Ito palette,
+which stays distinguishable under the common forms of colour-blindness; each team keeps
+the same colour on every chart.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+NHS_BLUE = "#005EB8"
+NHS_DARK_BLUE = "#003087"
+NHS_DARK_GREY = "#425563"
+NHS_MID_GREY = "#768692"
+NHS_PALE_GREY = "#E8EDEE"
+NHS_WARM_YELLOW = "#FFB81C"
+
+# Okabe & Ito (2008), ordered so the first colour sits close to NHS Blue.
+CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+UNMAPPED = "#BBBBBB"
+
+# Pathway stages from pale to dark blue, closed stages in grey.
+STAGE_COLOURS = {
+    "idea": "#A6CEE3", "discovery": "#6BAED6", "proof_of_concept": "#3182BD", "pilot": "#0072CE",
+    "operational": NHS_DARK_BLUE, "paused": NHS_MID_GREY, "retired": "#AEB7BD",
+}
+
+TEMPLATE_NAME = "nhs"
+
+
+def team_colours(teams) -> dict[str, str]:
+    """Colour per team short name, from rows with `short_name` and `colour_slot`."""
+    colours = {row.short_name: CATEGORICAL[row.colour_slot % len(CATEGORICAL)] for row in teams.itertuples()}
+    colours["No team"] = UNMAPPED
+    return colours
+
+
+def register() -> None:
+    """Make the NHS template Plotly's default (idempotent)."""
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.update(
+        font=dict(family="Arial, Helvetica, sans-serif", size=16, color="#212B32"),
+        title=dict(font=dict(size=20, color=NHS_DARK_BLUE)),
+        colorway=CATEGORICAL,
+        legend=dict(font=dict(size=15)),
+        margin=dict(l=10, r=10, t=50, b=10),
+        xaxis=dict(gridcolor=NHS_PALE_GREY, linecolor=NHS_MID_GREY),
+        yaxis=dict(gridcolor=NHS_PALE_GREY, linecolor=NHS_MID_GREY),
+    )
+    pio.templates[TEMPLATE_NAME] = template
+    pio.templates.default = TEMPLATE_NAME

@@ -1,0 +1,1 @@
+"""Assembly Insights ETL: builds the DuckDB warehouse that the dashboard reads."""

@@ -1,0 +1,96 @@
+"""Command line of the ETL: `python -m etl COMMAND [--db PATH] ...`.
+
+Commands:
+  demo        build the deterministic demo warehouse
+  status      print the last runs and the row count of every table
+  dictionary  write (or --check) the data dictionary in data/README.md from the schema
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from etl import config, dictionary, warehouse
+
+log = logging.getLogger("etl")
+
+
+def cmd_demo(args) -> int:
+    from etl import demo
+
+    path = config.db_path(args.db)
+    started = time.perf_counter()
+    counts = demo.build_demo(path)
+    log.info("demo warehouse written to %s in %.1f s: %s", path, time.perf_counter() - started,
+             ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if n))
+    return 0
+
+
+def cmd_status(args) -> int:
+    path = config.db_path(args.db)
+    if not path.exists():
+        print(f"No warehouse at {path}. Build one with: python -m etl demo", file=sys.stderr)
+        return 1
+    con = warehouse.open_read_only(path)
+    try:
+        runs = con.execute(
+            "SELECT run_id, source, status, started_at, finished_at, data_as_of, repos_seen, repos_changed, "
+            "commits_added, api_requests, rate_limit_remaining, message FROM etl_runs "
+            "ORDER BY started_at DESC LIMIT ?", [args.runs]).df()
+        counts = warehouse.row_counts(con)
+    finally:
+        con.close()
+    print(f"Warehouse: {path}")
+    print("\nLast runs:")
+    print(runs.to_string(index=False) if not runs.empty else "  (none)")
+    print("\nRows per table:")
+    width = max(map(len, counts))
+    for table, n in counts.items():
+        print(f"  {table:<{width}}  {n:>10,}")
+    last = runs.iloc[0] if not runs.empty else None
+    return 0 if last is not None and last.status == "succeeded" else 1
+
+
+def cmd_dictionary(args) -> int:
+    target = config.DATA_DIR / "README.md"
+    if args.check:
+        if dictionary.is_current(target):
+            print(f"{target} documents every table and column of the schema.")
+            return 0
+        print(f"{target} is out of date with etl/schema.sql: run python -m etl dictionary", file=sys.stderr)
+        return 1
+    dictionary.write(target)
+    print(f"Data dictionary written to {target}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH",
+                        help="warehouse file (default: $DSA_DB, else data/warehouse.duckdb)")
+    p = argparse.ArgumentParser(prog="python -m etl", description="Build and inspect the Assembly Insights warehouse.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("demo", parents=[common], help="build the deterministic demo warehouse").set_defaults(func=cmd_demo)
+    s = sub.add_parser("status", parents=[common], help="print the last runs and row counts")
+    s.add_argument("--runs", type=int, default=5, help="how many runs to list (default 5)")
+    s.set_defaults(func=cmd_status)
+    d = sub.add_parser("dictionary", parents=[common], help="write the data dictionary from the schema")
+    d.add_argument("--check", action="store_true", help="only check that data/README.md is current")
+    d.set_defaults(func=cmd_dictionary)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except warehouse.WarehouseError as exc:
+        log.error("%s", exc)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

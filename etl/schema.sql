@@ -1,0 +1,359 @@
+-- Assembly Insights warehouse schema: the contract between the ETL and the dashboard.
+--
+-- Every table and column carries a COMMENT; `python -m etl dictionary` renders them as the
+-- data dictionary in data/README.md, and a test fails when the two drift apart.
+-- Statements are idempotent: the ETL runs this file on every build.
+-- Dates are DATE, instants are TIMESTAMP in UTC. No column ever holds an e-mail address.
+
+CREATE TABLE IF NOT EXISTS warehouse_meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+COMMENT ON TABLE warehouse_meta IS 'Facts about the warehouse file itself: schema version, whether it holds demo data.';
+COMMENT ON COLUMN warehouse_meta.key IS 'Name of the fact, e.g. schema_version, contents (demo or live).';
+COMMENT ON COLUMN warehouse_meta.value IS 'Value of the fact, as text.';
+
+CREATE TABLE IF NOT EXISTS stages (
+    stage   VARCHAR PRIMARY KEY,
+    label   VARCHAR NOT NULL,
+    ordinal INTEGER NOT NULL UNIQUE,
+    phase   VARCHAR NOT NULL CHECK (phase IN ('idea', 'R&D', 'pilot', 'operational', 'closed'))
+);
+COMMENT ON TABLE stages IS 'Reference list of project stages on the R&D-to-operational pathway, in pathway order.';
+COMMENT ON COLUMN stages.stage IS 'Stage code used in projects and project_stages: idea, discovery, proof_of_concept, pilot, operational, paused, retired.';
+COMMENT ON COLUMN stages.label IS 'Stage name as shown to people, e.g. "Proof of concept".';
+COMMENT ON COLUMN stages.ordinal IS 'Position on the pathway, 1 = idea; paused and retired come last.';
+COMMENT ON COLUMN stages.phase IS 'Broad phase used in headline figures: idea, R&D (discovery and proof of concept), pilot, operational, closed (paused or retired).';
+
+CREATE TABLE IF NOT EXISTS teams (
+    team_id           VARCHAR PRIMARY KEY,
+    name              VARCHAR NOT NULL,
+    short_name        VARCHAR NOT NULL,
+    directorate       VARCHAR,
+    organisation      VARCHAR NOT NULL,
+    description       VARCHAR,
+    formed_on         DATE,
+    ended_on          DATE,
+    successor_team_id VARCHAR
+);
+COMMENT ON TABLE teams IS 'Data-science teams of the Assembly, one row per team with its current (or last) name. Renames and mergers are dated in team_history.';
+COMMENT ON COLUMN teams.team_id IS 'Stable identifier, lower-case slug, e.g. ai-skunkworks. Never changes when the team is renamed.';
+COMMENT ON COLUMN teams.name IS 'Current name, or the last name if the team has ended.';
+COMMENT ON COLUMN teams.short_name IS 'Short label for charts and legends.';
+COMMENT ON COLUMN teams.directorate IS 'Directorate the team sits in now (or last sat in).';
+COMMENT ON COLUMN teams.organisation IS 'Organisation the team belongs to now (or last belonged to), e.g. NHS England.';
+COMMENT ON COLUMN teams.description IS 'One or two sentences on what the team does.';
+COMMENT ON COLUMN teams.formed_on IS 'Date the team was formed, if known.';
+COMMENT ON COLUMN teams.ended_on IS 'Date the team stopped existing as a separate team (merged or disbanded); NULL while it exists.';
+COMMENT ON COLUMN teams.successor_team_id IS 'Team that took over the work when this team ended (a merger); NULL otherwise.';
+
+CREATE TABLE IF NOT EXISTS team_history (
+    team_id      VARCHAR NOT NULL,
+    valid_from   DATE NOT NULL,
+    valid_to     DATE,
+    name         VARCHAR NOT NULL,
+    directorate  VARCHAR,
+    organisation VARCHAR NOT NULL,
+    event        VARCHAR NOT NULL CHECK (event IN ('formed', 'renamed', 'moved', 'merged', 'ended')),
+    PRIMARY KEY (team_id, valid_from)
+);
+COMMENT ON TABLE team_history IS 'Dated names and homes of each team, so history stays attributed across renames and mergers (e.g. NHSX became the NHS Transformation Directorate in 2022; NHS Digital merged into NHS England in 2023).';
+COMMENT ON COLUMN team_history.team_id IS 'Team (teams.team_id).';
+COMMENT ON COLUMN team_history.valid_from IS 'First day this name and home applied.';
+COMMENT ON COLUMN team_history.valid_to IS 'Last day this name and home applied; NULL for the current one.';
+COMMENT ON COLUMN team_history.name IS 'Team name during the period.';
+COMMENT ON COLUMN team_history.directorate IS 'Directorate during the period.';
+COMMENT ON COLUMN team_history.organisation IS 'Organisation during the period.';
+COMMENT ON COLUMN team_history.event IS 'What started the period: formed, renamed, moved (to another directorate or organisation), merged (into another organisation), ended.';
+
+CREATE TABLE IF NOT EXISTS people (
+    person_key   VARCHAR PRIMARY KEY CHECK (person_key NOT LIKE '%@%'),
+    github_login VARCHAR CHECK (github_login NOT LIKE '%@%'),
+    is_bot       BOOLEAN NOT NULL DEFAULT false,
+    first_seen   DATE,
+    source       VARCHAR NOT NULL
+);
+COMMENT ON TABLE people IS 'Everyone who committed to a repository or belongs to a team, pseudonymously. Never holds a name or an e-mail address.';
+COMMENT ON COLUMN people.person_key IS 'Stable pseudonymous key (p_ + 16 hex digits): a salted hash of the GitHub login, or of the normalised e-mail address when a commit is linked to no account. The salt is kept outside the warehouse and outside git.';
+COMMENT ON COLUMN people.github_login IS 'Public GitHub login, where the person has one; shown only where the privacy setting allows.';
+COMMENT ON COLUMN people.is_bot IS 'True for automation accounts (names ending [bot], dependabot, github-actions, web-flow); bots are left out of people analytics.';
+COMMENT ON COLUMN people.first_seen IS 'Date of the first commit or membership seen for this person.';
+COMMENT ON COLUMN people.source IS 'Where the person was first seen: github, git, records or demo.';
+
+CREATE TABLE IF NOT EXISTS memberships (
+    person_key VARCHAR NOT NULL,
+    team_id    VARCHAR NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_to   DATE,
+    PRIMARY KEY (person_key, team_id, valid_from)
+);
+COMMENT ON TABLE memberships IS 'Dated membership of people in teams; a person may move between teams.';
+COMMENT ON COLUMN memberships.person_key IS 'Person (people.person_key).';
+COMMENT ON COLUMN memberships.team_id IS 'Team (teams.team_id).';
+COMMENT ON COLUMN memberships.valid_from IS 'First day of the membership.';
+COMMENT ON COLUMN memberships.valid_to IS 'Last day of the membership; NULL while it lasts.';
+
+CREATE TABLE IF NOT EXISTS projects (
+    project_id        VARCHAR PRIMARY KEY,
+    title             VARCHAR NOT NULL,
+    summary           VARCHAR NOT NULL,
+    description       VARCHAR,
+    lead_team_id      VARCHAR NOT NULL,
+    current_stage     VARCHAR NOT NULL,
+    stage_since       DATE NOT NULL,
+    started_on        DATE NOT NULL,
+    origin            VARCHAR,
+    work_area         VARCHAR,
+    data_access       VARCHAR CHECK (data_access IN ('patient identifiable', 'pseudonymised', 'synthetic', 'open')),
+    operational_owner VARCHAR,
+    case_study_url    VARCHAR,
+    record_path       VARCHAR
+);
+COMMENT ON TABLE projects IS 'One row per project in the Assembly portfolio, from the project records.';
+COMMENT ON COLUMN projects.project_id IS 'Stable identifier, lower-case slug, e.g. synthetic-ae-data.';
+COMMENT ON COLUMN projects.title IS 'Project title.';
+COMMENT ON COLUMN projects.summary IS 'One-line summary.';
+COMMENT ON COLUMN projects.description IS 'Longer description (plain text; shown escaped).';
+COMMENT ON COLUMN projects.lead_team_id IS 'Team leading the project (teams.team_id).';
+COMMENT ON COLUMN projects.current_stage IS 'Stage now (stages.stage): the latest entry in project_stages.';
+COMMENT ON COLUMN projects.stage_since IS 'Date the project entered its current stage.';
+COMMENT ON COLUMN projects.started_on IS 'Date of the first entry in project_stages.';
+COMMENT ON COLUMN projects.origin IS 'Where the idea came from, e.g. a call for ideas, a team''s own work, a partner request.';
+COMMENT ON COLUMN projects.work_area IS 'Main work area, e.g. imaging, patient safety, workforce.';
+COMMENT ON COLUMN projects.data_access IS 'Most sensitive data used: patient identifiable, pseudonymised, synthetic or open.';
+COMMENT ON COLUMN projects.operational_owner IS 'Team or service that owns the product after handover to operations; NULL before handover.';
+COMMENT ON COLUMN projects.case_study_url IS 'Link to the published case study, if any.';
+COMMENT ON COLUMN projects.record_path IS 'Path of the project record file the row was loaded from.';
+
+CREATE TABLE IF NOT EXISTS project_stages (
+    project_id VARCHAR NOT NULL,
+    stage      VARCHAR NOT NULL,
+    entered_on DATE NOT NULL,
+    PRIMARY KEY (project_id, stage, entered_on)
+);
+COMMENT ON TABLE project_stages IS 'Dated stage history of each project: one row each time a project entered a stage.';
+COMMENT ON COLUMN project_stages.project_id IS 'Project (projects.project_id).';
+COMMENT ON COLUMN project_stages.stage IS 'Stage entered (stages.stage).';
+COMMENT ON COLUMN project_stages.entered_on IS 'Date the stage was entered.';
+
+CREATE TABLE IF NOT EXISTS project_teams (
+    project_id VARCHAR NOT NULL,
+    team_id    VARCHAR NOT NULL,
+    role       VARCHAR NOT NULL CHECK (role IN ('lead', 'partner')),
+    PRIMARY KEY (project_id, team_id)
+);
+COMMENT ON TABLE project_teams IS 'Teams taking part in each project: the lead team and any partner teams.';
+COMMENT ON COLUMN project_teams.project_id IS 'Project (projects.project_id).';
+COMMENT ON COLUMN project_teams.team_id IS 'Team (teams.team_id).';
+COMMENT ON COLUMN project_teams.role IS 'lead or partner.';
+
+CREATE TABLE IF NOT EXISTS project_tags (
+    project_id VARCHAR NOT NULL,
+    category   VARCHAR NOT NULL,
+    tag        VARCHAR NOT NULL,
+    PRIMARY KEY (project_id, category, tag)
+);
+COMMENT ON TABLE project_tags IS 'Tags of each project by category.';
+COMMENT ON COLUMN project_tags.project_id IS 'Project (projects.project_id).';
+COMMENT ON COLUMN project_tags.category IS 'Tag category: domain, technique, data_type or language.';
+COMMENT ON COLUMN project_tags.tag IS 'Tag value, e.g. nlp, imaging, synthetic data.';
+
+CREATE TABLE IF NOT EXISTS project_repos (
+    project_id VARCHAR NOT NULL,
+    full_name  VARCHAR NOT NULL,
+    host       VARCHAR NOT NULL,
+    url        VARCHAR,
+    PRIMARY KEY (project_id, full_name)
+);
+COMMENT ON TABLE project_repos IS 'Code repositories of each project, on any host.';
+COMMENT ON COLUMN project_repos.project_id IS 'Project (projects.project_id).';
+COMMENT ON COLUMN project_repos.full_name IS 'Repository as owner/name; joins repositories.full_name for repositories the ETL loads.';
+COMMENT ON COLUMN project_repos.host IS 'Where the code lives: github, gitlab, azure-devops or other.';
+COMMENT ON COLUMN project_repos.url IS 'Web address of the repository.';
+
+CREATE TABLE IF NOT EXISTS project_outputs (
+    project_id VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,
+    title      VARCHAR NOT NULL,
+    url        VARCHAR,
+    published_on DATE
+);
+COMMENT ON TABLE project_outputs IS 'Outputs of each project: code, case study, technical report, publication, algorithmic impact assessment, model card.';
+COMMENT ON COLUMN project_outputs.project_id IS 'Project (projects.project_id).';
+COMMENT ON COLUMN project_outputs.kind IS 'code, case_study, technical_report, publication, aia or model_card.';
+COMMENT ON COLUMN project_outputs.title IS 'Title of the output.';
+COMMENT ON COLUMN project_outputs.url IS 'Web address of the output, if published.';
+COMMENT ON COLUMN project_outputs.published_on IS 'Publication date, if known.';
+
+CREATE TABLE IF NOT EXISTS repositories (
+    full_name        VARCHAR PRIMARY KEY,
+    org              VARCHAR NOT NULL,
+    name             VARCHAR NOT NULL,
+    description      VARCHAR,
+    primary_language VARCHAR,
+    stars            INTEGER NOT NULL DEFAULT 0,
+    forks            INTEGER NOT NULL DEFAULT 0,
+    open_issues      INTEGER NOT NULL DEFAULT 0,
+    license          VARCHAR,
+    archived         BOOLEAN NOT NULL DEFAULT false,
+    is_fork          BOOLEAN NOT NULL DEFAULT false,
+    created_at       TIMESTAMP,
+    pushed_at        TIMESTAMP,
+    default_branch   VARCHAR,
+    topics           VARCHAR[] NOT NULL DEFAULT [],
+    team_id          VARCHAR,
+    source           VARCHAR NOT NULL,
+    html_url         VARCHAR
+);
+COMMENT ON TABLE repositories IS 'Code repositories loaded by the ETL, with their metadata as of the last refresh.';
+COMMENT ON COLUMN repositories.full_name IS 'owner/name, e.g. nhsengland/datascience.';
+COMMENT ON COLUMN repositories.org IS 'Owner: GitHub organisation or user, or the folder for local clones.';
+COMMENT ON COLUMN repositories.name IS 'Repository name without the owner.';
+COMMENT ON COLUMN repositories.description IS 'Description as given on the host.';
+COMMENT ON COLUMN repositories.primary_language IS 'Main language as reported by the host (GitHub Linguist).';
+COMMENT ON COLUMN repositories.stars IS 'Stargazers at the last refresh.';
+COMMENT ON COLUMN repositories.forks IS 'Forks at the last refresh.';
+COMMENT ON COLUMN repositories.open_issues IS 'Open issues and pull requests at the last refresh.';
+COMMENT ON COLUMN repositories.license IS 'SPDX licence identifier, e.g. MIT; NULL if none was detected.';
+COMMENT ON COLUMN repositories.archived IS 'True if the repository is archived (read-only).';
+COMMENT ON COLUMN repositories.is_fork IS 'True if the repository is a fork of another.';
+COMMENT ON COLUMN repositories.created_at IS 'When the repository was created.';
+COMMENT ON COLUMN repositories.pushed_at IS 'Last push to any branch.';
+COMMENT ON COLUMN repositories.default_branch IS 'Default branch; commits are read from it.';
+COMMENT ON COLUMN repositories.topics IS 'Topics (GitHub tags) as a list.';
+COMMENT ON COLUMN repositories.team_id IS 'Team owning the repository (teams.team_id) under the mapping rules; NULL when no rule maps it.';
+COMMENT ON COLUMN repositories.source IS 'How the repository was loaded: github, git or demo.';
+COMMENT ON COLUMN repositories.html_url IS 'Web address of the repository.';
+
+CREATE TABLE IF NOT EXISTS repo_languages (
+    full_name VARCHAR NOT NULL,
+    language  VARCHAR NOT NULL,
+    bytes     BIGINT NOT NULL CHECK (bytes >= 0),
+    PRIMARY KEY (full_name, language)
+);
+COMMENT ON TABLE repo_languages IS 'Languages of each repository in bytes of code on the default branch (GitHub Linguist).';
+COMMENT ON COLUMN repo_languages.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN repo_languages.language IS 'Language name as Linguist spells it, e.g. Python, R, Jupyter Notebook.';
+COMMENT ON COLUMN repo_languages.bytes IS 'Bytes of code in that language.';
+
+CREATE TABLE IF NOT EXISTS dependencies (
+    full_name     VARCHAR NOT NULL,
+    manifest_path VARCHAR NOT NULL,
+    ecosystem     VARCHAR NOT NULL,
+    package       VARCHAR NOT NULL,
+    version_spec  VARCHAR,
+    inferred      BOOLEAN NOT NULL DEFAULT false,
+    PRIMARY KEY (full_name, manifest_path, package)
+);
+COMMENT ON TABLE dependencies IS 'Packages each repository depends on, from its dependency manifests on the default branch.';
+COMMENT ON COLUMN dependencies.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN dependencies.manifest_path IS 'Path of the manifest in the repository, e.g. requirements.txt or src/app/package.json.';
+COMMENT ON COLUMN dependencies.ecosystem IS 'pypi, cran, conda or npm.';
+COMMENT ON COLUMN dependencies.package IS 'Package name, normalised (PyPI names lower-case with hyphens).';
+COMMENT ON COLUMN dependencies.version_spec IS 'Version constraint as written, e.g. >=2.0,<3; NULL when unpinned.';
+COMMENT ON COLUMN dependencies.inferred IS 'True when found from import statements rather than a manifest.';
+
+CREATE TABLE IF NOT EXISTS commits (
+    full_name   VARCHAR NOT NULL,
+    sha         VARCHAR NOT NULL,
+    person_key  VARCHAR NOT NULL CHECK (person_key NOT LIKE '%@%'),
+    authored_at TIMESTAMP NOT NULL,
+    is_merge    BOOLEAN NOT NULL DEFAULT false,
+    PRIMARY KEY (full_name, sha)
+);
+COMMENT ON TABLE commits IS 'Commits on the default branch of each repository. Authors are pseudonymous keys.';
+COMMENT ON COLUMN commits.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN commits.sha IS 'Commit hash.';
+COMMENT ON COLUMN commits.person_key IS 'Author (people.person_key).';
+COMMENT ON COLUMN commits.authored_at IS 'When the change was authored (UTC).';
+COMMENT ON COLUMN commits.is_merge IS 'True for merge commits (more than one parent).';
+
+CREATE TABLE IF NOT EXISTS commit_coauthors (
+    full_name  VARCHAR NOT NULL,
+    sha        VARCHAR NOT NULL,
+    person_key VARCHAR NOT NULL CHECK (person_key NOT LIKE '%@%'),
+    PRIMARY KEY (full_name, sha, person_key)
+);
+COMMENT ON TABLE commit_coauthors IS 'Co-authors named in Co-authored-by trailers of commits.';
+COMMENT ON COLUMN commit_coauthors.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN commit_coauthors.sha IS 'Commit hash (commits.sha).';
+COMMENT ON COLUMN commit_coauthors.person_key IS 'Co-author (people.person_key).';
+
+CREATE TABLE IF NOT EXISTS releases (
+    full_name    VARCHAR NOT NULL,
+    tag          VARCHAR NOT NULL,
+    published_at TIMESTAMP,
+    PRIMARY KEY (full_name, tag)
+);
+COMMENT ON TABLE releases IS 'Releases and tags of each repository.';
+COMMENT ON COLUMN releases.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN releases.tag IS 'Tag name, e.g. v1.2.0.';
+COMMENT ON COLUMN releases.published_at IS 'When the release was published (or the tagged commit was made).';
+
+CREATE TABLE IF NOT EXISTS etl_runs (
+    run_id                VARCHAR PRIMARY KEY,
+    source                VARCHAR NOT NULL,
+    started_at            TIMESTAMP NOT NULL,
+    finished_at           TIMESTAMP,
+    status                VARCHAR NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'partial')),
+    data_as_of            TIMESTAMP,
+    repos_seen            INTEGER,
+    repos_changed         INTEGER,
+    commits_added         INTEGER,
+    api_requests          INTEGER,
+    rate_limit_remaining  INTEGER,
+    counts                JSON,
+    message               VARCHAR
+);
+COMMENT ON TABLE etl_runs IS 'One row per ETL run that built or tried to build this warehouse.';
+COMMENT ON COLUMN etl_runs.run_id IS 'Identifier of the run: UTC start time and a random suffix.';
+COMMENT ON COLUMN etl_runs.source IS 'What ran: demo, github, git or records.';
+COMMENT ON COLUMN etl_runs.started_at IS 'When the run started (UTC).';
+COMMENT ON COLUMN etl_runs.finished_at IS 'When the run finished (UTC); NULL if it never finished.';
+COMMENT ON COLUMN etl_runs.status IS 'succeeded, failed, partial (stopped cleanly, e.g. at the rate limit, keeping what was complete) or running.';
+COMMENT ON COLUMN etl_runs.data_as_of IS 'The moment the data describes: the refresh time for live sources, the fixed snapshot date for demo data.';
+COMMENT ON COLUMN etl_runs.repos_seen IS 'Repositories listed by the source.';
+COMMENT ON COLUMN etl_runs.repos_changed IS 'Repositories whose data changed in this run.';
+COMMENT ON COLUMN etl_runs.commits_added IS 'Commits added by this run.';
+COMMENT ON COLUMN etl_runs.api_requests IS 'API requests made (GitHub source).';
+COMMENT ON COLUMN etl_runs.rate_limit_remaining IS 'API rate limit left when the run ended (GitHub source).';
+COMMENT ON COLUMN etl_runs.counts IS 'Row count of every table after the run, as a JSON object.';
+COMMENT ON COLUMN etl_runs.message IS 'Error message of a failed run, or a note; never holds a token.';
+
+-- ---------------------------------------------------------------------------------------
+-- Views: the model layer. Joins and derived categories live here; pages only filter,
+-- sort and format.
+
+CREATE OR REPLACE VIEW commit_activity AS
+SELECT
+    c.full_name,
+    c.sha,
+    c.person_key,
+    c.authored_at,
+    CAST(date_trunc('month', c.authored_at) AS DATE) AS month,
+    r.team_id AS repo_team_id,
+    p.is_bot
+FROM commits c
+JOIN repositories r USING (full_name)
+JOIN people p USING (person_key);
+COMMENT ON VIEW commit_activity IS 'Commits with their month, the team owning the repository and whether the author is a bot.';
+
+CREATE OR REPLACE VIEW project_overview AS
+SELECT
+    p.project_id,
+    p.title,
+    p.summary,
+    p.lead_team_id,
+    t.short_name AS lead_team,
+    p.current_stage,
+    s.label AS stage_label,
+    s.ordinal AS stage_ordinal,
+    s.phase,
+    p.stage_since,
+    p.started_on,
+    p.data_access,
+    (SELECT count(*) FROM project_repos pr WHERE pr.project_id = p.project_id) AS repo_count
+FROM projects p
+JOIN teams t ON t.team_id = p.lead_team_id
+JOIN stages s ON s.stage = p.current_stage;
+COMMENT ON VIEW project_overview IS 'Projects with their lead team''s label and their stage''s label, pathway position and phase.';

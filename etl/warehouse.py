@@ -1,0 +1,217 @@
+"""The warehouse file: its shape, and how a new version replaces the old one safely.
+
+A build never writes into the live file. It writes a temporary file in the same folder,
+checks it, checkpoints and closes it, then renames it over the live file in one step. A
+dashboard that already had the old file open keeps reading it; new connections see the new
+one. If anything fails, the temporary file is removed and the live file is untouched.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from etl import config
+from etl.db import run, scalar
+
+STAGES = [
+    # stage, label, ordinal, phase
+    ("idea", "Idea", 1, "idea"),
+    ("discovery", "Discovery", 2, "R&D"),
+    ("proof_of_concept", "Proof of concept", 3, "R&D"),
+    ("pilot", "Pilot", 4, "pilot"),
+    ("operational", "Operational", 5, "operational"),
+    ("paused", "Paused", 6, "closed"),
+    ("retired", "Retired", 7, "closed"),
+]
+
+# Integrity rules checked before a build may replace the live file: (description, query
+# returning offending rows). Each query returns at most a few example rows.
+INTEGRITY_CHECKS = [
+    ("commit authors missing from people",
+     "SELECT DISTINCT person_key FROM commits WHERE person_key NOT IN (SELECT person_key FROM people)"),
+    ("co-authors missing from people",
+     "SELECT DISTINCT person_key FROM commit_coauthors WHERE person_key NOT IN (SELECT person_key FROM people)"),
+    ("commits of unknown repositories",
+     "SELECT DISTINCT full_name FROM commits WHERE full_name NOT IN (SELECT full_name FROM repositories)"),
+    ("repositories mapped to unknown teams",
+     "SELECT full_name, team_id FROM repositories WHERE team_id IS NOT NULL AND team_id NOT IN (SELECT team_id FROM teams)"),
+    ("memberships of unknown people or teams",
+     "SELECT person_key, team_id FROM memberships WHERE person_key NOT IN (SELECT person_key FROM people) OR team_id NOT IN (SELECT team_id FROM teams)"),
+    ("projects led by unknown teams",
+     "SELECT project_id, lead_team_id FROM projects WHERE lead_team_id NOT IN (SELECT team_id FROM teams)"),
+    ("project teams that are unknown",
+     "SELECT project_id, team_id FROM project_teams WHERE team_id NOT IN (SELECT team_id FROM teams)"),
+    ("project stages that are not on the pathway",
+     "SELECT project_id, stage FROM project_stages WHERE stage NOT IN (SELECT stage FROM stages)"),
+    ("project rows for unknown projects",
+     "SELECT project_id FROM project_stages WHERE project_id NOT IN (SELECT project_id FROM projects) "
+     "UNION SELECT project_id FROM project_repos WHERE project_id NOT IN (SELECT project_id FROM projects)"),
+    ("team history of unknown teams",
+     "SELECT team_id FROM team_history WHERE team_id NOT IN (SELECT team_id FROM teams)"),
+]
+
+
+class WarehouseError(Exception):
+    """A build could not complete; the live warehouse was left as it was."""
+
+
+class BusyError(WarehouseError):
+    """Another process is already building this warehouse."""
+
+
+class AlreadyBuilt(WarehouseError):
+    """A build asked for only if the warehouse was missing found it already there."""
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view of the contract (idempotent) and the reference rows."""
+    run(con, config.SCHEMA_FILE.read_text(encoding="utf-8"))
+    for stage in STAGES:
+        run(con, "INSERT INTO stages VALUES (?, ?, ?, ?) ON CONFLICT (stage) DO NOTHING", stage)
+    run(con, "INSERT OR REPLACE INTO warehouse_meta VALUES ('schema_version', ?)", [config.SCHEMA_VERSION])
+
+
+def table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
+    """Base tables of the warehouse, in a stable order."""
+    where = "AND database_name = ?" if catalog else "AND database_name = current_database()"
+    rows = con.execute(
+        f"SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' {where} ORDER BY table_name",
+        [catalog] if catalog else [],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: scalar(con, f'SELECT count(*) FROM "{t}"') for t in table_names(con)}
+
+
+def check_integrity(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Problems that would make the warehouse inconsistent, one sentence each."""
+    problems = []
+    for what, query in INTEGRITY_CHECKS:
+        rows = con.execute(f"{query} LIMIT 5").fetchall()
+        if rows:
+            examples = "; ".join(", ".join(str(v) for v in row) for row in rows)
+            problems.append(f"{what}: {examples}")
+    return problems
+
+
+def lock_for(path: Path) -> FileLock:
+    """The lock that lets only one build of a given warehouse run at a time."""
+    return FileLock(str(path) + ".lock")
+
+
+def new_run_id(now: dt.datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class Build:
+    """A warehouse under construction: a connection to the temporary file and the run record."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    tmp_path: Path
+    source: str
+    run_id: str
+    started_at: dt.datetime
+    data_as_of: dt.datetime | None = None
+    contents: str = "live"
+    stats: dict = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False) -> Iterator[Build]:
+    """Build a new version of the warehouse at `path` and swap it in if the body succeeds.
+
+    Only one build per warehouse runs at a time: a second one raises BusyError after
+    waiting `wait` seconds. With if_missing=True, a warehouse that exists once the lock is
+    held raises AlreadyBuilt (several dashboard sessions starting on an empty folder build
+    it once). Any exception in the body, or an integrity problem found afterwards, leaves
+    the live file exactly as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = lock_for(path)
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise BusyError(f"another ETL run is already updating {path}; try again when it has finished") from None
+    if if_missing and path.exists():
+        lock.release()
+        raise AlreadyBuilt(f"{path} already exists")
+    started = utcnow()
+    tmp_path = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    con = duckdb.connect(str(tmp_path))
+    try:
+        apply_schema(con)
+        b = Build(con=con, path=path, tmp_path=tmp_path, source=source,
+                  run_id=new_run_id(started), started_at=started)
+        yield b
+        _finish(b)
+        con.close()
+        os.replace(tmp_path, path)
+    except BaseException:
+        con.close()
+        raise
+    finally:
+        for leftover in (tmp_path, Path(str(tmp_path) + ".wal")):
+            leftover.unlink(missing_ok=True)
+        lock.release()
+
+
+def _finish(b: Build) -> None:
+    """Check the new warehouse, log the run in it, and make it durable."""
+    problems = check_integrity(b.con)
+    if problems:
+        raise WarehouseError("the new warehouse is inconsistent, nothing was replaced:\n  " + "\n  ".join(problems))
+    run(b.con, "INSERT OR REPLACE INTO warehouse_meta VALUES ('contents', ?)", [b.contents])
+    # Earlier runs of the live warehouse stay in the log.
+    if b.path.exists():
+        run(b.con, f"ATTACH '{_sql_str(b.path)}' AS previous (READ_ONLY)")
+        if "etl_runs" in table_names(b.con, "previous"):
+            run(b.con, "INSERT OR IGNORE INTO etl_runs BY NAME SELECT * FROM previous.etl_runs")
+        run(b.con, "DETACH previous")
+    finished = utcnow()
+    counts = row_counts(b.con)
+    counts["etl_runs"] += 1
+    run(
+        b.con,
+        """INSERT INTO etl_runs (run_id, source, started_at, finished_at, status, data_as_of,
+               repos_seen, repos_changed, commits_added, api_requests, rate_limit_remaining, counts, message)
+           VALUES (?, ?, ?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [b.run_id, b.source, b.started_at, finished, b.data_as_of or finished,
+         b.stats.get("repos_seen"), b.stats.get("repos_changed"), b.stats.get("commits_added"),
+         b.stats.get("api_requests"), b.stats.get("rate_limit_remaining"),
+         json.dumps(counts, sort_keys=True), b.stats.get("message")],
+    )
+    run(b.con, "CHECKPOINT")
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A private read-only view of the warehouse: an in-memory database with the file attached.
+
+    Attaching (rather than connecting to the path) sidesteps DuckDB's per-path instance
+    cache, so a reader opened after the file was replaced sees the new file.
+    """
+    con = duckdb.connect(":memory:")
+    run(con, f"ATTACH '{_sql_str(Path(path))}' AS warehouse (READ_ONLY)")
+    run(con, "USE warehouse")
+    return con

@@ -1,0 +1,40 @@
+"""Repositories: every repository of the chosen teams, with its activity in the period."""
+import streamlit as st
+
+from dashboard import data, filters
+
+f = filters.current()
+st.title("Repositories")
+st.caption(f.describe())
+
+repos = data.query("repository_activity", **f.params())
+if repos.empty:
+    st.info("No repositories for the chosen teams.")
+    st.stop()
+
+search = st.text_input("Search", placeholder="Name, description, language or project",
+                       key="repo_search", bind="query-params")
+if search:
+    needle = search.lower()
+    haystack = repos[["full_name", "description", "primary_language", "projects"]].fillna("").agg(" ".join, axis=1)
+    repos = repos[haystack.str.lower().str.contains(needle, regex=False)]
+
+active = int((repos.commits > 0).sum())
+cols = st.columns(3)
+cols[0].metric("Repositories", len(repos))
+cols[1].metric("Active in the period", active)
+cols[2].metric("Archived", int(repos.archived.sum()))
+
+st.dataframe(
+    repos, hide_index=True, height=600,
+    column_order=["full_name", "team", "primary_language", "commits", "contributors", "last_commit",
+                  "stars", "license", "archived", "projects", "description", "html_url"],
+    column_config={
+        "full_name": "Repository", "team": "Team", "primary_language": "Language",
+        "commits": st.column_config.NumberColumn("Commits", help="Commits by people in the period."),
+        "contributors": st.column_config.NumberColumn("People", help="Contributors in the period."),
+        "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
+        "stars": "Stars", "license": "Licence", "archived": "Archived", "projects": "Projects",
+        "description": "Description", "html_url": st.column_config.LinkColumn("Link", display_text="open"),
+    },
+)

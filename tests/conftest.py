@@ -1,0 +1,56 @@
+"""Shared fixtures: a demo warehouse built once per test session, and small hand-built ones."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl import load, warehouse
+
+
+@pytest.fixture(scope="session")
+def demo_db_master(tmp_path_factory) -> Path:
+    """The demo warehouse, built once; copy it (demo_db) before anything may change it."""
+    from etl import demo
+
+    path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
+    demo.build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_master, tmp_path) -> Path:
+    """A private copy of the demo warehouse for one test."""
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_db_master, path)
+    return path
+
+
+def tiny_rows(team_name: str = "Team A") -> dict[str, list[dict]]:
+    """A minimal consistent warehouse: two teams, two people, one repository, three commits."""
+    return {
+        "teams": [
+            {"team_id": "team-a", "name": team_name, "short_name": team_name, "organisation": "NHS England"},
+            {"team_id": "team-b", "name": "Team B", "short_name": "Team B", "organisation": "NHS England"},
+        ],
+        "people": [
+            {"person_key": "p_0000000000000001", "github_login": "alpha", "source": "test"},
+            {"person_key": "p_0000000000000002", "github_login": None, "source": "test"},
+        ],
+        "repositories": [
+            {"full_name": "org/repo", "org": "org", "name": "repo", "team_id": "team-a", "source": "test"},
+        ],
+        "commits": [
+            {"full_name": "org/repo", "sha": f"{i:040x}", "person_key": f"p_000000000000000{1 + i % 2}",
+             "authored_at": dt.datetime(2025, 1, 1 + i)} for i in range(3)
+        ],
+    }
+
+
+def build_tiny(path: Path, team_name: str = "Team A", data_as_of: dt.datetime | None = None) -> None:
+    with warehouse.build(path, "test") as b:
+        b.data_as_of = data_as_of or dt.datetime(2025, 3, 31)
+        for table, rows in tiny_rows(team_name).items():
+            load.save_rows(b.con, table, rows)
