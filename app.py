@@ -11,6 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters, periods, theme
+from etl.config import ROOT
+
+PAGES = ROOT / "pages"
 
 st.set_page_config(page_title="Assembly Insights", page_icon=":material/insights:", layout="wide")
 theme.register()
@@ -38,7 +41,7 @@ current = filters.sidebar(teams, periods.available(first_day, as_of))
 
 with st.sidebar:
     st.caption(f"Data as of **{latest.data_as_of:%d %b %Y %H:%M}** UTC "
-               f"({latest.source}, built {latest.finished_at:%d %b %Y %H:%M})")
+               f"({latest.source}, built {latest.finished_at:%d %b %Y %H:%M:%S})")
 
 if latest.contents == "demo":
     st.info(
@@ -49,7 +52,7 @@ if latest.contents == "demo":
     )
 
 navigation = st.navigation([
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/repositories.py", title="Repositories", icon=":material/code:"),
+    st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(PAGES / "repositories.py", title="Repositories", icon=":material/code:"),
 ])
 navigation.run()

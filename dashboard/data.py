@@ -15,7 +15,6 @@ import streamlit as st
 
 from dashboard import queries
 from etl import config, warehouse
-from etl.db import run
 
 
 def warehouse_file() -> Path:
@@ -49,9 +48,8 @@ def _reader(path: str, file_version: str):
 
 @st.cache_data(max_entries=1000, show_spinner=False)
 def _run(path: str, file_version: str, name: str, params: tuple) -> pd.DataFrame:
-    cursor = _reader(path, file_version).cursor()
+    cursor = warehouse.cursor(_reader(path, file_version))
     try:
-        run(cursor, "USE warehouse")
         return queries.run(cursor, name, **dict(params))
     finally:
         cursor.close()

@@ -41,12 +41,12 @@ def sidebar(teams: pd.DataFrame, periods: list[Period]) -> Filters:
     with st.sidebar:
         st.header("Filters")
         chosen = st.multiselect(
-            "Teams", options=list(names), format_func=names.get, key="team", bind="query-params",
+            "Teams", options=list(names), format_func=names.get, key="team", bind="query-params", persist_state="session",
             placeholder="All teams", help="Leave empty to include every team.",
         )
         period_key = st.selectbox(
             "Period", options=list(by_key), format_func=lambda k: by_key[k].label, key="period",
-            bind="query-params", help="Periods end on the date the data was taken.",
+            bind="query-params", persist_state="session", help="Periods end on the date the data was taken.",
         )
     current = Filters(tuple(chosen), by_key[period_key], names)
     st.session_state["filters"] = current
@@ -54,5 +54,16 @@ def sidebar(teams: pd.DataFrame, periods: list[Period]) -> Filters:
 
 
 def current() -> Filters:
-    """The filters chosen in the sidebar for this run of the page."""
+    """The filters chosen in the sidebar for this run of the page.
+
+    A page can start without the frame once: on a freshly started server, Streamlit serves
+    the first visit to a deep link (e.g. /repositories?team=...) in its legacy pages/ folder
+    mode, running the page script alone until some run has called st.navigation. The page
+    then switches that mode off and reruns, so app.py frames it and the link is kept.
+    """
+    if "filters" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["filters"]

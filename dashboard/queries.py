@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from etl import config
-from etl.db import run, scalar
+from etl import db
 
 _PARAM = re.compile(r"^--\s*SET VARIABLE\s+(\w+)\s*=\s*(.+?);\s*(?:--\s*(.*))?$")
 
@@ -87,12 +87,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
             value = params[p.name]
             if isinstance(value, tuple):
                 value = list(value)
-            run(con, f"SET VARIABLE {p.name} = CAST(? AS {_declared_type(con, p)})", [value])
+            db.run(con, f"SET VARIABLE {p.name} = CAST(? AS {_declared_type(con, p)})", [value])
         else:
-            run(con, f"SET VARIABLE {p.name} = {p.default_sql}")
+            db.run(con, f"SET VARIABLE {p.name} = {p.default_sql}")
     return con.execute(query.sql).df()
 
 
 def _declared_type(con: duckdb.DuckDBPyConnection, p: Param) -> str:
     """The SQL type of a parameter, taken from its default so callers cannot change it."""
-    return scalar(con, f"SELECT typeof({p.default_sql})")
+    return db.scalar(con, f"SELECT typeof({p.default_sql})")

@@ -13,6 +13,9 @@ import duckdb
 import pandas as pd
 
 from etl.db import run
+from etl.warehouse import STAGES
+
+_STAGE_ORDER = {stage: ordinal for stage, _, ordinal, _ in STAGES}
 
 
 class LoadError(ValueError):
@@ -108,7 +111,7 @@ def project_rows(record: Mapping) -> dict[str, list[dict]]:
     history = sorted(
         ({"project_id": pid, "stage": s["stage"], "entered_on": _iso_date(s["date"], where)}
          for s in record["stages"]),
-        key=lambda r: r["entered_on"],
+        key=lambda r: (r["entered_on"], _STAGE_ORDER.get(r["stage"], 0)),  # same day: pathway order
     )
     if not history:
         raise LoadError(f"{where}: field 'stages' needs at least one dated stage")

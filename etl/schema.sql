@@ -44,7 +44,7 @@ COMMENT ON COLUMN teams.directorate IS 'Directorate the team sits in now (or las
 COMMENT ON COLUMN teams.organisation IS 'Organisation the team belongs to now (or last belonged to), e.g. NHS England.';
 COMMENT ON COLUMN teams.description IS 'One or two sentences on what the team does.';
 COMMENT ON COLUMN teams.formed_on IS 'Date the team was formed, if known.';
-COMMENT ON COLUMN teams.ended_on IS 'Date the team stopped existing as a separate team (merged or disbanded); NULL while it exists.';
+COMMENT ON COLUMN teams.ended_on IS 'First day the team no longer existed as a separate team (merged or disbanded); NULL while it exists. Its last team_history row starts on this day with event ended.';
 COMMENT ON COLUMN teams.successor_team_id IS 'Team that took over the work when this team ended (a merger); NULL otherwise.';
 
 CREATE TABLE IF NOT EXISTS team_history (
@@ -81,7 +81,7 @@ COMMENT ON COLUMN people.first_seen IS 'Date of the first commit or membership s
 COMMENT ON COLUMN people.source IS 'Where the person was first seen: github, git, records or demo.';
 
 CREATE TABLE IF NOT EXISTS memberships (
-    person_key VARCHAR NOT NULL,
+    person_key VARCHAR NOT NULL CHECK (person_key NOT LIKE '%@%'),
     team_id    VARCHAR NOT NULL,
     valid_from DATE NOT NULL,
     valid_to   DATE,
@@ -176,7 +176,8 @@ CREATE TABLE IF NOT EXISTS project_outputs (
     kind       VARCHAR NOT NULL,
     title      VARCHAR NOT NULL,
     url        VARCHAR,
-    published_on DATE
+    published_on DATE,
+    PRIMARY KEY (project_id, kind, title)
 );
 COMMENT ON TABLE project_outputs IS 'Outputs of each project: code, case study, technical report, publication, algorithmic impact assessment, model card.';
 COMMENT ON COLUMN project_outputs.project_id IS 'Project (projects.project_id).';

@@ -57,6 +57,18 @@ INTEGRITY_CHECKS = [
      "UNION SELECT project_id FROM project_repos WHERE project_id NOT IN (SELECT project_id FROM projects)"),
     ("team history of unknown teams",
      "SELECT team_id FROM team_history WHERE team_id NOT IN (SELECT team_id FROM teams)"),
+    ("languages, dependencies or releases of unknown repositories",
+     "SELECT DISTINCT full_name FROM (SELECT full_name FROM repo_languages UNION ALL SELECT full_name FROM dependencies "
+     "UNION ALL SELECT full_name FROM releases) WHERE full_name NOT IN (SELECT full_name FROM repositories)"),
+    ("co-authors of unknown commits",
+     "SELECT a.full_name, a.sha FROM commit_coauthors a ANTI JOIN commits c USING (full_name, sha)"),
+    ("project teams, tags or outputs of unknown projects",
+     "SELECT DISTINCT project_id FROM (SELECT project_id FROM project_teams UNION ALL SELECT project_id FROM project_tags "
+     "UNION ALL SELECT project_id FROM project_outputs) WHERE project_id NOT IN (SELECT project_id FROM projects)"),
+    ("people in two teams' memberships that overlap",
+     "SELECT a.person_key, a.team_id, b.team_id FROM memberships a JOIN memberships b ON a.person_key = b.person_key "
+     "AND (a.team_id, a.valid_from) < (b.team_id, b.valid_from) "
+     "AND a.valid_from <= coalesce(b.valid_to, DATE '9999-12-31') AND b.valid_from <= coalesce(a.valid_to, DATE '9999-12-31')"),
 ]
 
 
@@ -215,3 +227,10 @@ def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     run(con, f"ATTACH '{_sql_str(Path(path))}' AS warehouse (READ_ONLY)")
     run(con, "USE warehouse")
     return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a read-only view (open_read_only) for one query in one thread."""
+    cur = con.cursor()
+    run(cur, "USE warehouse")
+    return cur

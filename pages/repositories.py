@@ -26,7 +26,7 @@ cols[1].metric("Active in the period", active)
 cols[2].metric("Archived", int(repos.archived.sum()))
 
 st.dataframe(
-    repos, hide_index=True, height=600,
+    repos, hide_index=True, height=min(600, 35 * (len(repos) + 1) + 3),
     column_order=["full_name", "team", "primary_language", "commits", "contributors", "last_commit",
                   "stars", "license", "archived", "projects", "description", "html_url"],
     column_config={

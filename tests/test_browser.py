@@ -1,0 +1,127 @@
+"""End to end: the real dashboard server in Debian's Chromium, driven by Playwright."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from etl import config
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = config.ROOT / "test-artifacts"
+# Flags that keep Chromium from reaching for the network it does not have here.
+TEAM_IN_URL = re.compile(r"[?&]team=AI(\+|%20)Imaging")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(demo_db):
+    """The dashboard served by `streamlit run` on a free port, over a copy of the demo warehouse."""
+    port = free_port()
+    log = open(demo_db.parent / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=config.ROOT, env={**os.environ, "DSA_DB": str(demo_db)}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("the dashboard did not become healthy in 60 s:\n" + (demo_db.parent / "streamlit.log").read_text())
+    yield {"url": url, "db": demo_db}
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: run `apt-get install chromium` (bin/dev test does it for you)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        yield pg
+        browser.close()
+
+
+def wait_for_app(page) -> None:
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', state="visible", timeout=60_000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def test_team_filter_survives_page_switch_in_page_and_url(server, page):
+    page.goto(server["url"])
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Overview").is_visible()
+
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').click()
+    page.get_by_role("option", name="AI Imaging").click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(TEAM_IN_URL)
+    wait_for_app(page)
+
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Repositories").click()
+    page.wait_for_url(re.compile(r"/repositories\?"))
+    page.get_by_role("heading", name="Repositories").wait_for()
+    assert TEAM_IN_URL.search(page.url), page.url
+    chips = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').inner_text()
+    assert "AI Imaging" in chips
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "repositories-filtered.png"), full_page=True)
+
+
+def test_link_with_filters_opens_the_same_view(server, page):
+    page.goto(f"{server['url']}/repositories?team=DC+London&period=All+time")
+    page.get_by_role("heading", name="Repositories").wait_for()
+    page.get_by_text("DC London · All time").wait_for()  # the page's own summary of its filters
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "DC London" in sidebar.locator('[data-testid="stMultiSelect"]').inner_text()
+    assert sidebar.locator('[data-testid="stSelectbox"] input').input_value() == "All time"
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_refresh_over_the_live_warehouse_shows_new_data_after_reload(server, page):
+    page.goto(server["url"])
+    wait_for_app(page)
+    caption = page.locator('[data-testid="stSidebar"]').get_by_text("Data as of")
+    before = caption.inner_text()
+    time.sleep(1.1)  # the "built" time is shown to the second
+    done = subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(server["db"])], cwd=config.ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr  # no lock conflict with the reading dashboard
+    page.reload()
+    wait_for_app(page)
+    after = page.locator('[data-testid="stSidebar"]').get_by_text("Data as of").inner_text()
+    assert after != before
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)

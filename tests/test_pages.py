@@ -1,0 +1,147 @@
+"""Every page runs headless (Streamlit AppTest) on the demo warehouse, with and without filters."""
+from __future__ import annotations
+
+import base64
+import json
+
+import duckdb
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from etl import config
+from tests.conftest import build_tiny
+
+PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
+ENTRY = config.ROOT / "tests" / "app_entry.py"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def app(db, monkeypatch, **query_params) -> AppTest:
+    monkeypatch.setenv("DSA_DB", str(db))
+    at = AppTest.from_file(str(ENTRY), default_timeout=60)
+    for key, value in query_params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def figure(at, index=0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def values(array) -> list:
+    """A Plotly data array, decoding the binary form Plotly uses for numbers."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def page(name: str) -> str:
+    return str(config.ROOT / "pages" / name)
+
+
+@pytest.mark.parametrize("script", PAGES, ids=lambda p: p.rsplit("/", 1)[-1])
+def test_every_page_runs_without_exception(demo_db, monkeypatch, script):
+    at = app(demo_db, monkeypatch)
+    at.switch_page(script).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title, f"{script} shows no title"
+    assert len(at.sidebar.children) > 0, "the frame's sidebar did not run with the page"
+
+
+def test_overview_shows_headlines_stages_activity_and_newest_projects(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    con = duckdb.connect(str(demo_db), read_only=True)
+    projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
+    teams = con.execute("SELECT count(*) FROM teams").fetchone()[0]
+    con.close()
+    assert metrics["Projects"] == str(projects)
+    assert metrics["Teams"] == str(teams)
+    assert int(metrics["Active repositories"]) > 0 and int(metrics["Contributors"]) > 0
+    stages_fig, activity_fig = figure(at, 0), figure(at, 1)
+    assert sum(sum(values(trace["x"])) for trace in stages_fig["data"]) == projects
+    team_traces = {trace["name"] for trace in activity_fig["data"]}
+    assert len(team_traces) >= 5
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) > 0
+    assert any("Demo data" in i.value for i in at.info)
+
+
+def test_team_filter_from_the_url_narrows_every_figure(demo_db, monkeypatch):
+    everyone = app(demo_db, monkeypatch)
+    one_team = app(demo_db, monkeypatch, team="AI Imaging", period="All time")
+    assert not one_team.exception
+    assert one_team.multiselect(key="team").value == ["ai-imaging"]
+    assert one_team.selectbox(key="period").value == "all-time"
+    names = {trace["name"] for trace in figure(one_team, 1)["data"]}
+    assert names == {"AI Imaging"}
+    all_m = {m.label: int(m.value) for m in everyone.metric}
+    one_m = {m.label: int(m.value) for m in one_team.metric}
+    assert one_m["Teams"] == 1
+    assert one_m["Projects"] < all_m["Projects"]
+
+
+def test_period_changes_the_figures(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch)
+    last_year = {m.label: int(m.value) for m in at.metric}
+    at.selectbox(key="period").set_value("all-time").run()
+    all_time = {m.label: int(m.value) for m in at.metric}
+    assert all_time["Contributors"] >= last_year["Contributors"]
+    assert all_time["Active repositories"] > last_year["Active repositories"]
+
+
+def test_filters_survive_a_page_switch(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch)
+    at.multiselect(key="team").set_value(["dc-london"]).run()
+    at.switch_page(page("repositories.py")).run()
+    assert not at.exception
+    assert at.multiselect(key="team").value == ["dc-london"]
+    assert set(at.dataframe[0].value["team"]) == {"DC London"}
+
+
+def test_repositories_search_filters_rows(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch)
+    at.switch_page(page("repositories.py")).run()
+    all_rows = len(at.dataframe[0].value)
+    at.text_input(key="repo_search").input("forecast").run()
+    rows = at.dataframe[0].value
+    assert 0 < len(rows) < all_rows
+    assert all("forecast" in " ".join(str(v) for v in row).lower() for row in rows.itertuples())
+
+
+def test_dashboard_shows_new_data_after_the_warehouse_is_replaced(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    build_tiny(db, team_name="Before Team")
+    at = app(db, monkeypatch, period="All time")
+    at.switch_page(page("repositories.py")).run()
+    assert set(at.dataframe[0].value["team"]) == {"Before Team"}
+    build_tiny(db, team_name="After Team")  # the ETL swaps the file under the running app
+    at.run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["team"]) == {"After Team"}
+
+
+def test_missing_warehouse_is_built_from_demo_data(tmp_path, monkeypatch):
+    db = tmp_path / "new" / "warehouse.duckdb"
+    at = app(db, monkeypatch)
+    assert not at.exception
+    assert db.exists()
+    assert any("Demo data" in i.value for i in at.info)
+
+
+def test_unreadable_warehouse_gives_a_clear_error(tmp_path, monkeypatch):
+    db = tmp_path / "broken.duckdb"
+    db.write_bytes(b"this is not a duckdb file" * 100)
+    at = app(db, monkeypatch)
+    assert not at.exception
+    assert at.error and "could not be read" in at.error[0].value
