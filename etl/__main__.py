@@ -2,6 +2,7 @@
 
 Commands:
   demo        build the deterministic demo warehouse
+  refresh     load GitHub organisations and repositories (incremental)
   status      print the last runs and the row count of every table
   dictionary  write (or --check) the data dictionary in data/README.md from the schema
 """
@@ -26,6 +27,25 @@ def cmd_demo(args) -> int:
     log.info("demo warehouse written to %s in %.1f s: %s", path, time.perf_counter() - started,
              ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if n))
     return 0
+
+
+def cmd_refresh(args) -> int:
+    from etl import source_config, teams
+    from etl.github import refresh
+
+    path = config.db_path(args.db)
+    try:
+        chosen = args.config or (source_config.default_path() if source_config.default_path().exists() else None)
+        cfg = source_config.with_command_line(source_config.load(chosen), args.org or [], args.repo or [])
+        started = time.perf_counter()
+        outcome = refresh.refresh(path, cfg, full=args.full)
+    except (source_config.ConfigError, teams.TeamsError, refresh.RefreshError) as exc:
+        log.error("%s", exc)
+        return 2
+    log.info("refresh of %s finished in %.1f s: %d repositories listed, %d fetched, %d commits added, %d removed%s",
+             path, time.perf_counter() - started, outcome.listed, outcome.fetched, outcome.commits_added,
+             len(outcome.removed), "; stopped at the rate limit (partial)" if outcome.stopped_at_rate_limit else "")
+    return 0 if not (outcome.stopped_at_rate_limit or outcome.failed) else 3
 
 
 def cmd_status(args) -> int:
@@ -73,6 +93,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="Build and inspect the Assembly Insights warehouse.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("demo", parents=[common], help="build the deterministic demo warehouse").set_defaults(func=cmd_demo)
+    r = sub.add_parser("refresh", parents=[common], help="load GitHub organisations and repositories (incremental)")
+    r.add_argument("--config", metavar="FILE", help="sources file (default: $DSA_CONFIG, else sources.yml if present)")
+    r.add_argument("--org", action="append", metavar="ORG", help="also load this GitHub organisation (repeatable)")
+    r.add_argument("--repo", action="append", metavar="OWNER/NAME", help="also load this repository (repeatable)")
+    r.add_argument("--full", action="store_true", help="reload everything instead of only what changed")
+    r.set_defaults(func=cmd_refresh)
     s = sub.add_parser("status", parents=[common], help="print the last runs and row counts")
     s.add_argument("--runs", type=int, default=5, help="how many runs to list (default 5)")
     s.set_defaults(func=cmd_status)

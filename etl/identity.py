@@ -50,3 +50,31 @@ def is_bot(login: str | None) -> bool:
         return False
     name = login.strip().lower()
     return name in BOT_LOGINS or bool(_BOT_SUFFIX.search(name))
+
+
+def load_salt() -> str:
+    """The secret salt for person keys: `DSA_SALT`, else the file `DSA_SALT_FILE` (default
+    data/.salt, git-ignored), created with a random value on first use.
+
+    Keep it stable: a different salt gives everyone new keys (the ETL then reloads in full).
+    """
+    import os
+    import secrets
+    from pathlib import Path
+
+    from etl import config
+
+    if os.environ.get("DSA_SALT"):
+        return os.environ["DSA_SALT"]
+    path = Path(os.environ.get("DSA_SALT_FILE") or config.DATA_DIR / ".salt")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def salt_fingerprint(salt: str) -> str:
+    """A short, one-way mark of the salt, stored to notice when it changes."""
+    return hashlib.sha256(("fingerprint:" + salt).encode("utf-8")).hexdigest()[:16]

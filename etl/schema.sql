@@ -291,6 +291,41 @@ COMMENT ON COLUMN releases.full_name IS 'Repository (repositories.full_name).';
 COMMENT ON COLUMN releases.tag IS 'Tag name, e.g. v1.2.0.';
 COMMENT ON COLUMN releases.published_at IS 'When the release was published (or the tagged commit was made).';
 
+CREATE TABLE IF NOT EXISTS github_repo_state (
+    full_name      VARCHAR PRIMARY KEY,
+    pushed_at      TIMESTAMP,
+    default_branch VARCHAR,
+    head_sha       VARCHAR,
+    tree_sha       VARCHAR,
+    complete       BOOLEAN NOT NULL,
+    fetched_at     TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE github_repo_state IS 'The incremental cursor of the GitHub source: what the last refresh fetched of each repository, so the next one asks only for what changed.';
+COMMENT ON COLUMN github_repo_state.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN github_repo_state.pushed_at IS 'pushed_at as listed when the repository was last fetched; a repository listed with the same value is not fetched again.';
+COMMENT ON COLUMN github_repo_state.default_branch IS 'Default branch when last fetched; commits are read again in full if it changes.';
+COMMENT ON COLUMN github_repo_state.head_sha IS 'Head commit of the default branch when last fetched; new commits are those reachable from the new head but not from this one. NULL for an empty repository.';
+COMMENT ON COLUMN github_repo_state.tree_sha IS 'Root tree of the default branch when last fetched; manifests are read again only if it changed.';
+COMMENT ON COLUMN github_repo_state.complete IS 'False when the last fetch stopped part-way (rate limit, error); the next refresh fetches the repository again.';
+COMMENT ON COLUMN github_repo_state.fetched_at IS 'When the repository was last fetched (UTC).';
+
+CREATE TABLE IF NOT EXISTS data_problems (
+    source      VARCHAR NOT NULL,
+    subject     VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    detail      VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL,
+    detected_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (source, subject, kind, detail)
+);
+COMMENT ON TABLE data_problems IS 'Data-quality findings of the ETL that did not stop a run: repositories mapped to no team, manifests that could not be parsed or were too large, repositories that could not be fetched.';
+COMMENT ON COLUMN data_problems.source IS 'Source that found the problem: github, git or records.';
+COMMENT ON COLUMN data_problems.subject IS 'What the problem is about, usually a repository full_name.';
+COMMENT ON COLUMN data_problems.kind IS 'unmapped_repository, manifest_unparsed, manifest_too_large, manifest_binary, fetch_failed.';
+COMMENT ON COLUMN data_problems.detail IS 'Where within the subject, e.g. the manifest path; empty when the whole subject is meant.';
+COMMENT ON COLUMN data_problems.message IS 'What is wrong, in one sentence.';
+COMMENT ON COLUMN data_problems.detected_at IS 'When the problem was last seen (UTC).';
+
 CREATE TABLE IF NOT EXISTS etl_runs (
     run_id                VARCHAR PRIMARY KEY,
     source                VARCHAR NOT NULL,

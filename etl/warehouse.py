@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,18 +143,22 @@ class Build:
     started_at: dt.datetime
     data_as_of: dt.datetime | None = None
     contents: str = "live"
+    status: str = "succeeded"
     stats: dict = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
-def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False) -> Iterator[Build]:
+def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
+          redact=lambda text: text) -> Iterator[Build]:
     """Build a new version of the warehouse at `path` and swap it in if the body succeeds.
 
     Only one build per warehouse runs at a time: a second one raises BusyError after
     waiting `wait` seconds. With if_missing=True, a warehouse that exists once the lock is
     held raises AlreadyBuilt (several dashboard sessions starting on an empty folder build
     it once). Any exception in the body, or an integrity problem found afterwards, leaves
-    the live file exactly as it was.
+    the live file's data exactly as it was; the failed run is added to its etl_runs log,
+    with the error passed through `redact` (so no secret reaches the warehouse).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,6 +167,7 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False)
         lock.acquire(timeout=wait)
     except Timeout:
         raise BusyError(f"another ETL run is already updating {path}; try again when it has finished") from None
+    _remove_abandoned_builds(path)
     if if_missing and path.exists():
         lock.release()
         raise AlreadyBuilt(f"{path} already exists")
@@ -176,8 +182,10 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False)
         _finish(b)
         con.close()
         os.replace(tmp_path, path)
-    except BaseException:
+    except BaseException as exc:
         con.close()
+        if path.exists():
+            _record_failure(path, source, started, redact(f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)))
         raise
     finally:
         for leftover in (tmp_path, Path(str(tmp_path) + ".wal")):
@@ -191,6 +199,8 @@ def _finish(b: Build) -> None:
     if problems:
         raise WarehouseError("the new warehouse is inconsistent, nothing was replaced:\n  " + "\n  ".join(problems))
     run(b.con, "INSERT OR REPLACE INTO warehouse_meta VALUES ('contents', ?)", [b.contents])
+    for key, value in b.meta.items():
+        run(b.con, "INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
     # Earlier runs of the live warehouse stay in the log.
     if b.path.exists():
         run(b.con, f"ATTACH '{_sql_str(b.path)}' AS previous (READ_ONLY)")
@@ -204,13 +214,74 @@ def _finish(b: Build) -> None:
         b.con,
         """INSERT INTO etl_runs (run_id, source, started_at, finished_at, status, data_as_of,
                repos_seen, repos_changed, commits_added, api_requests, rate_limit_remaining, counts, message)
-           VALUES (?, ?, ?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [b.run_id, b.source, b.started_at, finished, b.data_as_of or finished,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [b.run_id, b.source, b.started_at, finished, b.status, b.data_as_of or finished,
          b.stats.get("repos_seen"), b.stats.get("repos_changed"), b.stats.get("commits_added"),
          b.stats.get("api_requests"), b.stats.get("rate_limit_remaining"),
          json.dumps(counts, sort_keys=True), b.stats.get("message")],
     )
     run(b.con, "CHECKPOINT")
+
+
+def _record_failure(path: Path, source: str, started: dt.datetime, message: str) -> None:
+    """Add a failed run to the live warehouse's log, leaving its data as it was.
+
+    The log lives inside the warehouse, which the dashboard may be reading, so the row goes
+    into a copy that then replaces the live file, like any build.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.failed.tmp")
+    try:
+        shutil.copyfile(path, tmp)
+        con = duckdb.connect(str(tmp))
+        try:
+            run(con, """INSERT INTO etl_runs (run_id, source, started_at, finished_at, status, message)
+                        VALUES (?, ?, ?, ?, 'failed', ?)""",
+                [new_run_id(started), source, started, utcnow(), message[:4000]])
+            run(con, "CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except (OSError, duckdb.Error):
+        pass  # the warehouse is not ours to repair; the error itself is still raised to the caller
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _remove_abandoned_builds(path: Path) -> None:
+    """Delete temporary files of builds that were killed before they could clean up.
+
+    Only called while holding the build lock, so no live build owns them.
+    """
+    for leftover in path.parent.glob(f".{path.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+
+
+def live_meta(path: Path) -> dict[str, str]:
+    """warehouse_meta of the live warehouse, or {} if there is none or it cannot be read."""
+    if not Path(path).exists():
+        return {}
+    try:
+        con = open_read_only(path)
+    except duckdb.Error:
+        return {}
+    try:
+        return dict(run(con, "SELECT key, value FROM warehouse_meta"))
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+
+
+def carry_over(b: Build, tables: list[str]) -> None:
+    """Copy `tables` from the live warehouse into the one being built (incremental runs)."""
+    run(b.con, f"ATTACH '{_sql_str(b.path)}' AS previous (READ_ONLY)")
+    try:
+        previous = set(table_names(b.con, "previous"))
+        for table in tables:
+            if table in previous:
+                run(b.con, f'INSERT INTO "{table}" BY NAME SELECT * FROM previous."{table}"')
+    finally:
+        run(b.con, "DETACH previous")
 
 
 def _sql_str(path: Path) -> str:

@@ -54,3 +54,22 @@ def build_tiny(path: Path, team_name: str = "Team A", data_as_of: dt.datetime | 
         b.data_as_of = data_as_of or dt.datetime(2025, 3, 31)
         for table, rows in tiny_rows(team_name).items():
             load.save_rows(b.con, table, rows)
+
+
+def data_tables(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted, except the run log: what "the warehouse's data" means."""
+    con = warehouse.open_read_only(path)
+    try:
+        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+                for t in warehouse.table_names(con) if t != "etl_runs"}
+    finally:
+        con.close()
+
+
+def runs(path: Path) -> list[tuple]:
+    """(source, status, message) of every run, oldest first."""
+    con = warehouse.open_read_only(path)
+    try:
+        return con.execute("SELECT source, status, message FROM etl_runs ORDER BY started_at, finished_at").fetchall()
+    finally:
+        con.close()

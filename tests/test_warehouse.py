@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from etl import config, load, warehouse
-from tests.conftest import build_tiny, tiny_rows
+from tests.conftest import build_tiny, data_tables, runs, tiny_rows
 
 
 def digest(path):
@@ -34,29 +34,40 @@ def test_build_creates_every_contract_table_and_logs_the_run(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_failed_build_leaves_live_warehouse_untouched(tmp_path):
+def test_failed_build_keeps_the_data_and_logs_the_failure(tmp_path):
     path = tmp_path / "w.duckdb"
     build_tiny(path)
-    before = digest(path)
+    before = data_tables(path)
     with pytest.raises(RuntimeError, match="source went away"):
-        with warehouse.build(path, "test") as b:
+        with warehouse.build(path, "test", redact=lambda t: t.replace("s3cret", "***")) as b:
             load.save_rows(b.con, "teams", tiny_rows()["teams"])
-            raise RuntimeError("source went away")
-    assert digest(path) == before
+            raise RuntimeError("source went away with s3cret")
+    assert data_tables(path) == before
+    assert runs(path) == [("test", "succeeded", None), ("test", "failed", "source went away with ***")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+
+
+def test_files_of_a_killed_build_are_cleaned_up_by_the_next(tmp_path):
+    path = tmp_path / "w.duckdb"
+    build_tiny(path)
+    (tmp_path / ".w.duckdb.999.deadbeef.tmp").write_bytes(b"half-written")
+    (tmp_path / ".w.duckdb.999.deadbeef.tmp.wal").write_bytes(b"half-written")
+    build_tiny(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
 
 
 def test_inconsistent_build_is_refused_with_the_offending_rows(tmp_path):
     path = tmp_path / "w.duckdb"
     build_tiny(path)
-    before = digest(path)
+    before = data_tables(path)
     rows = tiny_rows()
     rows["repositories"][0]["team_id"] = "no-such-team"
     with pytest.raises(warehouse.WarehouseError, match=r"repositories mapped to unknown teams: org/repo, no-such-team"):
         with warehouse.build(path, "test") as b:
             for table, batch in rows.items():
                 load.save_rows(b.con, table, batch)
-    assert digest(path) == before
+    assert data_tables(path) == before
+    assert runs(path)[-1][:2] == ("test", "failed")
 
 
 def test_runs_accumulate_across_builds(tmp_path):

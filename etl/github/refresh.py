@@ -1,0 +1,325 @@
+"""`python -m etl refresh`: load GitHub organisations and repositories into the warehouse.
+
+One refresh is one warehouse build (all-or-nothing). It carries the previous warehouse's
+rows over, lists every configured source, fetches only repositories whose `pushed_at`
+moved (or everything with --full), removes repositories no longer listed, and records the
+run. Stopping at the primary rate limit keeps every repository fetched so far and marks
+the run partial; the rest are fetched next time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from github import BadCredentialsException, GithubException, RateLimitExceededException, UnknownObjectException
+
+from etl import config, db, identity, load, source_config, teams, warehouse
+from etl.github import client as gh_client
+from etl.github import fetch
+
+log = logging.getLogger("etl.github")
+
+# Tables whose rows a GitHub refresh keeps from the previous warehouse and then updates.
+CARRIED = ["teams", "team_history", "people", "memberships", "projects", "project_stages", "project_teams",
+           "project_tags", "project_repos", "project_outputs", "repositories", "repo_languages", "dependencies",
+           "commits", "commit_coauthors", "releases", "github_repo_state", "data_problems"]
+PER_REPO = ["repo_languages", "dependencies", "commits", "commit_coauthors", "releases", "github_repo_state"]
+
+
+class RefreshError(Exception):
+    """The refresh could not run; the message is one line, safe to print and store."""
+
+
+@dataclass
+class Listed:
+    repo: object            # github.Repository.Repository, complete from the listing
+    row: dict               # its `repositories` row
+
+
+@dataclass
+class Outcome:
+    listed: int = 0
+    changed: int = 0
+    fetched: int = 0
+    commits_added: int = 0
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
+    stopped_at_rate_limit: bool = False
+
+
+def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = False) -> Outcome:
+    """Run one refresh of the GitHub sources in `cfg` into the warehouse at `db_path`."""
+    team_rows = teams.load(cfg.teams_file)
+    known = {t["team_id"] for t in team_rows["teams"]}
+    unknown = sorted(cfg.referenced_teams() - known)
+    if unknown:
+        raise source_config.ConfigError(f"{cfg.path}: team(s) {', '.join(unknown)} are not in {cfg.teams_file}")
+    if not (cfg.github.organisations or cfg.github.repositories):
+        raise source_config.ConfigError("no GitHub organisation or repository to load: give --org/--repo or a --config file")
+    salt = identity.load_salt()
+    client = gh_client.connect(cfg.github, backoff=cfg.github.retry_backoff)
+    outcome = Outcome()
+    try:
+        with warehouse.build(db_path, "github", redact=client.redact) as b:
+            incremental = _start(b, db_path, salt, full)
+            b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
+            _replace_table(b.con, "teams", team_rows["teams"])
+            _replace_table(b.con, "team_history", team_rows["team_history"])
+            listed = _list_sources(client, cfg)
+            outcome.listed = len(listed)
+            people = fetch.People(salt)
+            _update(b.con, client, listed, people, outcome, incremental=incremental)
+            _finish(b, client, people, outcome)
+    except BadCredentialsException:
+        raise RefreshError(f"GitHub refused the token (401 Bad credentials) at {client.api_url}: "
+                           "check GITHUB_TOKEN") from None
+    except RateLimitExceededException as exc:
+        raise RefreshError(f"GitHub rate limit reached before any repository could be listed: "
+                           f"{client.redact(_reason(exc))}") from None
+    except GithubException as exc:
+        raise RefreshError(client.redact(f"GitHub answered {exc.status}: {_reason(exc)}")) from None
+    finally:
+        client.close()
+    return outcome
+
+
+def _start(b: warehouse.Build, db_path: Path, salt: str, full: bool) -> bool:
+    """Carry the previous warehouse over when it can be built on; True for an incremental run."""
+    meta = warehouse.live_meta(db_path)
+    reason = None
+    if full:
+        reason = "--full was asked for"
+    elif not meta:
+        reason = "there is no previous warehouse"
+    elif meta.get("contents") == "demo":
+        reason = "the previous warehouse holds demo data, which is replaced"
+    elif meta.get("schema_version") != config.SCHEMA_VERSION:
+        reason = "the previous warehouse has another schema version"
+    elif meta.get("salt_fingerprint") not in (None, identity.salt_fingerprint(salt)):
+        reason = "the person-key salt changed"
+    if reason:
+        log.info("full load: %s", reason)
+        return False
+    warehouse.carry_over(b, CARRIED)
+    log.info("incremental load on top of the previous warehouse")
+    return True
+
+
+def _list_sources(client: gh_client.Client, cfg: source_config.SourcesConfig) -> list[Listed]:
+    """Every repository the configuration asks for, with its team; one request per 100 repos of an org."""
+    found: dict[str, Listed] = {}
+    for org in cfg.github.organisations:
+        try:
+            repos = list(fetch.organisation_repositories(client.github, org.name))
+        except UnknownObjectException:
+            raise RefreshError(f"GitHub organisation {org.name!r} was not found at {client.api_url}") from None
+        kept = 0
+        for repo in repos:
+            raw = fetch.listed(repo)
+            if org.wants(raw["name"], fork=bool(raw.get("fork")), archived=bool(raw.get("archived"))):
+                found[raw["full_name"].lower()] = Listed(repo, fetch.repository_row(raw, None))
+                kept += 1
+        log.info("%s: %d repositories listed, %d kept by the include/exclude, fork and archive rules",
+                 org.name, len(repos), kept)
+    for single in cfg.github.repositories:
+        try:
+            repo = client.github.get_repo(single.full_name)
+            raw = repo.raw_data
+        except UnknownObjectException:
+            raise RefreshError(f"GitHub repository {single.full_name!r} was not found at {client.api_url}") from None
+        found[raw["full_name"].lower()] = Listed(repo, fetch.repository_row(raw, None))
+    for item in found.values():
+        item.row["team_id"] = cfg.team_for(item.row["full_name"], item.row["topics"])
+    return sorted(found.values(), key=lambda x: x.row["full_name"].lower())
+
+
+def _update(con, client: gh_client.Client, listed: list[Listed], people: fetch.People, outcome: Outcome,
+            *, incremental: bool) -> None:
+    state = {r[0]: r for r in db.run(con, "SELECT full_name, pushed_at, default_branch, head_sha, tree_sha, complete "
+                                          "FROM github_repo_state")} if incremental else {}
+    names = {item.row["full_name"] for item in listed}
+    gone = [n for (n,) in db.run(con, "SELECT full_name FROM repositories WHERE source = 'github'") if n not in names]
+    gone += [n for n in state if n not in names and n not in gone]
+    for name in gone:
+        _delete_repository(con, name)
+    outcome.removed.extend(gone)
+
+    def changed(item: Listed) -> bool:
+        s = state.get(item.row["full_name"])
+        return (s is None or not s[5] or s[1] != item.row["pushed_at"] or s[2] != item.row["default_branch"])
+
+    todo = [item for item in listed if changed(item)]
+    outcome.changed = len(todo)
+    # Metadata from the listing is current for every repository, fetched or not.
+    for item in listed:
+        db.run(con, "DELETE FROM repositories WHERE full_name = ?", [item.row["full_name"]])
+    load.save_rows(con, "repositories", [item.row for item in listed])
+    log.info("%d repositories listed, %d changed since the last refresh, %d removed",
+             len(listed), len(todo), len(gone))
+
+    progress = _progress(len(todo))
+    for item in todo:
+        name = item.row["full_name"]
+        try:
+            detail = _fetch_repository(client, item, state.get(name), people)
+        except RateLimitExceededException as exc:
+            outcome.stopped_at_rate_limit = True
+            log.warning("stopping at the GitHub rate limit (%s); %d of %d changed repositories fetched, "
+                        "the rest on the next refresh", client.redact(_reason(exc)), outcome.fetched, len(todo))
+            _keep_unfetched(con, todo[todo.index(item):], state)
+            break
+        except UnknownObjectException:
+            log.warning("%s disappeared between listing and fetching; removed", name)
+            _delete_repository(con, name)
+            outcome.removed.append(name)
+            continue
+        except GithubException as exc:
+            message = client.redact(f"GitHub answered {exc.status}: {_reason(exc)}")
+            log.warning("%s could not be fetched (%s); its previous data is kept", name, message)
+            outcome.failed[name] = message
+            _keep_unfetched(con, [item], state)
+            _problem(con, name, "fetch_failed", "", message)
+            continue
+        outcome.commits_added += _save_repository(con, name, detail)
+        outcome.fetched += 1
+        progress(name, outcome.fetched)
+    outcome.unmapped = [item.row["full_name"] for item in listed if item.row["team_id"] is None]
+
+
+@dataclass
+class Detail:
+    commits: fetch.Commits
+    releases: list[dict]
+    bare_tags: dict[str, str]
+    contents: fetch.Contents | None   # None: files unchanged, keep languages and dependencies
+    state: dict
+
+
+def _fetch_repository(client: gh_client.Client, item: Listed, previous, people: fetch.People) -> Detail:
+    """Everything that changed in one repository; network only, nothing saved yet."""
+    repo, row = item.repo, item.row
+    branch = row["default_branch"]
+    resumable = previous is not None and previous[2] == branch and previous[5]
+    commits = fetch.fetch_commits(repo, branch, people, previous[3] if resumable else None)
+    if commits.head_sha is None:  # empty repository: no files, no tags
+        releases, bare_tags, contents = [], {}, fetch.Contents(None, [], [], [])
+    else:
+        releases, bare_tags = fetch.fetch_releases(repo)
+        contents = fetch.fetch_contents(client.github, repo, branch, previous[4] if resumable else None)
+    state = {"full_name": row["full_name"], "pushed_at": row["pushed_at"], "default_branch": branch,
+             "head_sha": commits.head_sha, "tree_sha": contents.tree_sha if contents else previous[4],
+             "complete": True, "fetched_at": warehouse.utcnow()}
+    return Detail(commits, releases, bare_tags, contents, state)
+
+
+def _save_repository(con, name: str, d: Detail) -> int:
+    """Write one repository's fetched data; returns the commits added."""
+    if d.commits.mode == "replace":
+        db.run(con, "DELETE FROM commit_coauthors WHERE full_name = ?", [name])
+        db.run(con, "DELETE FROM commits WHERE full_name = ?", [name])
+    load.save_rows(con, "commits", d.commits.rows, replace=True)
+    load.save_rows(con, "commit_coauthors", d.commits.coauthors, replace=True)
+    tag_dates = dict(db.run(con, "SELECT sha, authored_at FROM commits WHERE full_name = ? AND list_contains(?, sha)",
+                            [name, list(d.bare_tags.values())])) if d.bare_tags else {}
+    releases = d.releases + [{"full_name": name, "tag": tag, "published_at": tag_dates.get(sha)}
+                             for tag, sha in sorted(d.bare_tags.items())]
+    db.run(con, "DELETE FROM releases WHERE full_name = ?", [name])
+    load.save_rows(con, "releases", releases)
+    if d.contents is not None:
+        for table, rows in (("repo_languages", d.contents.languages), ("dependencies", d.contents.dependencies)):
+            db.run(con, f"DELETE FROM {table} WHERE full_name = ?", [name])
+            load.save_rows(con, table, rows)
+        db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind LIKE 'manifest%'", [name])
+        for p in d.contents.problems:
+            _problem(con, name, p["kind"], p["detail"], p["message"])
+    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind = 'fetch_failed'", [name])
+    db.run(con, "DELETE FROM github_repo_state WHERE full_name = ?", [name])
+    load.save_rows(con, "github_repo_state", [d.state])
+    return len(d.commits.rows)
+
+
+def _keep_unfetched(con, items: list[Listed], state: dict) -> None:
+    """Repositories not fetched this time: keep their old rows, and make sure the next run fetches them."""
+    for item in items:
+        name = item.row["full_name"]
+        if name in state:
+            db.run(con, "UPDATE github_repo_state SET complete = false WHERE full_name = ?", [name])
+        else:  # never fetched: leave it out until it can be fetched whole
+            db.run(con, "DELETE FROM repositories WHERE full_name = ?", [name])
+
+
+def _delete_repository(con, name: str) -> None:
+    for table in PER_REPO + ["repositories"]:
+        db.run(con, f'DELETE FROM "{table}" WHERE full_name = ?', [name])
+    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ?", [name])
+
+
+def _finish(b: warehouse.Build, client: gh_client.Client, people: fetch.People, outcome: Outcome) -> None:
+    con = b.con
+    _save_people(con, people)
+    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND kind = 'unmapped_repository'")
+    for name in outcome.unmapped:
+        _problem(con, name, "unmapped_repository", "", "no team rule in the configuration maps this repository")
+    if outcome.unmapped:
+        log.warning("%d repositories map to no team (loaded anyway): %s", len(outcome.unmapped),
+                    ", ".join(outcome.unmapped[:10]) + (" ..." if len(outcome.unmapped) > 10 else ""))
+    notes = []
+    if outcome.stopped_at_rate_limit:
+        b.status = "partial"
+        notes.append(f"stopped at the rate limit after {outcome.fetched} of {outcome.changed} changed repositories")
+    if outcome.failed:
+        b.status = "partial"
+        notes.append(f"{len(outcome.failed)} repositories could not be fetched: " + "; ".join(
+            f"{k} ({v})" for k, v in list(outcome.failed.items())[:5]))
+    b.stats.update(repos_seen=outcome.listed, repos_changed=outcome.fetched, commits_added=outcome.commits_added,
+                   api_requests=client.requests, rate_limit_remaining=client.rate_limit_remaining(),
+                   message="; ".join(notes) or None)
+
+
+def _save_people(con, people: fetch.People) -> None:
+    """Merge the people met in this run into those already known, then drop anyone no longer referenced."""
+    if people.rows:
+        keys = list(people.rows)
+        for key, login, bot, first in db.run(
+                con, "SELECT person_key, github_login, is_bot, first_seen FROM people WHERE list_contains(?, person_key)",
+                [keys]):
+            row = people.rows[key]
+            row["github_login"] = row["github_login"] or login
+            row["is_bot"] = row["is_bot"] or bot
+            if first and (row["first_seen"] is None or first < row["first_seen"]):
+                row["first_seen"] = first
+        load.save_rows(con, "people", list(people.rows.values()), replace=True)
+    db.run(con, """DELETE FROM people WHERE person_key NOT IN (
+                       SELECT person_key FROM commits UNION SELECT person_key FROM commit_coauthors
+                       UNION SELECT person_key FROM memberships)""")
+
+
+def _problem(con, subject: str, kind: str, detail: str, message: str) -> None:
+    load.save_rows(con, "data_problems", [{"source": "github", "subject": subject, "kind": kind, "detail": detail,
+                                           "message": message, "detected_at": warehouse.utcnow()}], replace=True)
+
+
+def _replace_table(con, table: str, rows: list[dict]) -> None:
+    db.run(con, f'DELETE FROM "{table}"')
+    load.save_rows(con, table, rows)
+
+
+def _reason(exc: GithubException) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    return str(data.get("message") or exc)
+
+
+def _progress(total: int):
+    """A progress bar on a terminal; a log line every 10% otherwise (cron, CI)."""
+    if sys.stderr.isatty() and total:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="repo", desc="fetching changed repositories", file=sys.stderr)
+        return lambda name, done: bar.update(1) if done < total else (bar.update(1), bar.close())
+    step = max(1, total // 10)
+    return lambda name, done: log.info("fetched %d/%d repositories (%s)", done, total, name) \
+        if done % step == 0 or done == total else None

@@ -1,0 +1,128 @@
+"""The Assembly's teams, from data/teams.yml: names, homes, and dated renames and mergers.
+
+Errors name the file, the line, the team and the field.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+EVENTS = ("formed", "renamed", "moved", "merged", "ended")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TEAM_FIELDS = {"id", "name", "short_name", "directorate", "organisation", "description", "formed_on", "ended_on",
+               "successor", "history"}
+HISTORY_FIELDS = {"from", "name", "directorate", "organisation", "event"}
+
+
+class TeamsError(ValueError):
+    """data/teams.yml holds a wrong value; the message says where."""
+
+
+class _Loader(yaml.SafeLoader):
+    """Keeps the line of every mapping so errors can point at it."""
+
+
+def _mapping_with_line(loader, node):
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def load(path: Path) -> dict[str, list[dict]]:
+    """Rows for the teams and team_history tables, checked."""
+    path = Path(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except FileNotFoundError:
+        raise TeamsError(f"{path}: no such teams file") from None
+    except UnicodeDecodeError:
+        raise TeamsError(f"{path}: not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TeamsError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("teams"), list) or not raw["teams"]:
+        raise TeamsError(f"{path}: expected a top-level `teams:` list with at least one team")
+    teams, history, problems = [], [], []
+    for item in raw["teams"]:
+        where = f"{path}:{item.get('__line__', '?') if isinstance(item, dict) else '?'}"
+        try:
+            team, periods = _team(item, where)
+        except TeamsError as exc:
+            problems.append(str(exc))
+            continue
+        teams.append(team)
+        history.extend(periods)
+    ids = [t["team_id"] for t in teams]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{path}: team id {dup!r} is used more than once")
+    for t in teams:
+        if t["successor_team_id"] and t["successor_team_id"] not in ids:
+            problems.append(f"{path}: team {t['team_id']}: successor {t['successor_team_id']!r} is not a team in this file")
+    if problems:
+        raise TeamsError("\n".join(problems))
+    return {"teams": teams, "team_history": history}
+
+
+def _team(item, where: str) -> tuple[dict, list[dict]]:
+    if not isinstance(item, dict):
+        raise TeamsError(f"{where}: each team must be a mapping of fields")
+    unknown = set(item) - TEAM_FIELDS - {"__line__"}
+    if unknown:
+        raise TeamsError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    team_id = item.get("id")
+    if not isinstance(team_id, str) or not _SLUG.match(team_id):
+        raise TeamsError(f"{where}: id: {team_id!r} is not a lower-case slug like ai-skunkworks")
+    where = f"{where}: team {team_id}"
+    for required in ("name", "organisation"):
+        if not isinstance(item.get(required), str) or not item[required].strip():
+            raise TeamsError(f"{where}: {required}: required text is missing")
+    formed = _date(item.get("formed_on"), f"{where}: formed_on")
+    ended = _date(item.get("ended_on"), f"{where}: ended_on")
+    team = {
+        "team_id": team_id, "name": item["name"], "short_name": item.get("short_name") or item["name"],
+        "directorate": item.get("directorate"), "organisation": item["organisation"],
+        "description": item.get("description"), "formed_on": formed, "ended_on": ended,
+        "successor_team_id": item.get("successor"),
+    }
+    periods = []
+    for entry in item.get("history") or []:
+        w = f"{where}: history line {entry.get('__line__', '?') if isinstance(entry, dict) else '?'}"
+        if not isinstance(entry, dict):
+            raise TeamsError(f"{w}: each history entry must be a mapping")
+        unknown = set(entry) - HISTORY_FIELDS - {"__line__"}
+        if unknown:
+            raise TeamsError(f"{w}: unknown field(s) {', '.join(sorted(unknown))}")
+        event = entry.get("event", "renamed")
+        if event not in EVENTS:
+            raise TeamsError(f"{w}: event: {event!r} is not one of {', '.join(EVENTS)}")
+        start = _date(entry.get("from"), f"{w}: from")
+        if start is None:
+            raise TeamsError(f"{w}: from: a date (YYYY-MM-DD) is required")
+        periods.append({"team_id": team_id, "valid_from": start, "name": entry.get("name") or team["name"],
+                        "directorate": entry.get("directorate", team["directorate"]),
+                        "organisation": entry.get("organisation") or team["organisation"], "event": event})
+    if not periods:
+        periods.append({"team_id": team_id, "valid_from": formed or dt.date(2000, 1, 1), "name": team["name"],
+                        "directorate": team["directorate"], "organisation": team["organisation"], "event": "formed"})
+    periods.sort(key=lambda p: p["valid_from"])
+    for earlier, later in zip(periods, periods[1:]):
+        if earlier["valid_from"] == later["valid_from"]:
+            raise TeamsError(f"{where}: history has two entries from {later['valid_from']}")
+        earlier["valid_to"] = later["valid_from"] - dt.timedelta(days=1)
+    periods[-1]["valid_to"] = None
+    return team, periods
+
+
+def _date(value, where: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise TeamsError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
