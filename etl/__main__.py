@@ -13,6 +13,8 @@ import logging
 import sys
 import time
 
+import pandas as pd
+
 from etl import config, dictionary, warehouse
 
 log = logging.getLogger("etl")
@@ -62,9 +64,17 @@ def cmd_status(args) -> int:
         counts = warehouse.row_counts(con)
     finally:
         con.close()
-    print(f"Warehouse: {path}")
-    print("\nLast runs:")
-    print(runs.to_string(index=False) if not runs.empty else "  (none)")
+    print(f"Warehouse: {path}\n\nLast runs (newest first):")
+    for r in runs.itertuples():
+        took = (r.finished_at - r.started_at).total_seconds() if not pd.isna(r.finished_at) else float("nan")
+        figures = [f"{label} {int(v)}" for label, v in (("repos", r.repos_seen), ("fetched", r.repos_changed),
+                   ("commits+", r.commits_added), ("requests", r.api_requests), ("rate left", r.rate_limit_remaining))
+                   if not pd.isna(v)]
+        print(f"  {r.started_at:%Y-%m-%d %H:%M:%S}  {r.source:<8} {r.status:<9} {took:6.1f} s  {', '.join(figures)}")
+        if isinstance(r.message, str) and r.message:
+            print(f"      {r.message}")
+    if runs.empty:
+        print("  (none)")
     print("\nRows per table:")
     width = max(map(len, counts))
     for table, n in counts.items():

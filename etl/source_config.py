@@ -11,9 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from etl import config
+from etl import config, yamlfile
 
 POLICIES = ("include", "exclude")
 DEFAULT_API_URL = "https://api.github.com"
@@ -111,16 +109,7 @@ def load(path: Path | None) -> SourcesConfig:
     if path is None:
         return SourcesConfig(path=None, teams_file=config.DATA_DIR / "teams.yml")
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file (copy sources.example.yml to start one)") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    raw = yamlfile.read(path, ConfigError, what="configuration file (copy sources.example.yml to start one)") or {}
     reader = _Reader(path)
     root = reader.mapping(raw, "", {"teams_file", "github", "team_rules"})
     teams_file = Path(reader.text(root.get("teams_file", "data/teams.yml"), "teams_file"))

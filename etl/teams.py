@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import yaml
+from etl import yamlfile
 
 EVENTS = ("formed", "renamed", "moved", "merged", "ended")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -21,31 +21,10 @@ class TeamsError(ValueError):
     """data/teams.yml holds a wrong value; the message says where."""
 
 
-class _Loader(yaml.SafeLoader):
-    """Keeps the line of every mapping so errors can point at it."""
-
-
-def _mapping_with_line(loader, node):
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
-
-
 def load(path: Path) -> dict[str, list[dict]]:
     """Rows for the teams and team_history tables, checked."""
     path = Path(path)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except FileNotFoundError:
-        raise TeamsError(f"{path}: no such teams file") from None
-    except UnicodeDecodeError:
-        raise TeamsError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TeamsError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    raw = yamlfile.read(path, TeamsError, what="teams file", with_lines=True)
     if not isinstance(raw, dict) or not isinstance(raw.get("teams"), list) or not raw["teams"]:
         raise TeamsError(f"{path}: expected a top-level `teams:` list with at least one team")
     teams, history, problems = [], [], []

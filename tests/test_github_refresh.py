@@ -366,3 +366,26 @@ def test_example_configuration_is_valid_and_maps_teams():
     assert cfg.team_for("nhsx/other", []) == "analytics-unit"
     assert cfg.team_for("nhsengland/anything", []) == "data-science-hub"
     assert cfg.team_for("someone/else", []) is None
+
+
+def test_manifest_over_one_megabyte_is_skipped_and_reported(gh, tmp_path):
+    populate(gh, org_size=1)
+    big = "numpy\n" + "# padding\n" * 110_000
+    gh.commit("nhsengland/unmapped-tool", message="big", date=day(6), author_login="analyst-2",
+              files={"requirements.txt": big, "pyproject.toml": None})
+    db = tmp_path / "w.duckdb"
+    refresh.refresh(db, sources(tmp_path))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT kind, detail FROM data_problems WHERE subject = 'nhsengland/unmapped-tool' "
+                       "AND kind LIKE 'manifest%'").fetchall() == [("manifest_too_large", "requirements.txt")]
+    assert con.execute("SELECT count(*) FROM dependencies WHERE full_name = 'nhsengland/unmapped-tool'").fetchone() == (0,)
+    con.close()
+
+
+def test_unknown_organisation_stops_with_one_clear_line_and_loads_nothing(gh, tmp_path):
+    populate(gh, org_size=1)
+    db = tmp_path / "w.duckdb"
+    cfg = source_config.with_command_line(sources(tmp_path), ["no-such-org"], [])
+    with pytest.raises(refresh.RefreshError, match="GitHub organisation 'no-such-org' was not found"):
+        refresh.refresh(db, cfg)
+    assert not db.exists()

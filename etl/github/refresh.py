@@ -65,23 +65,18 @@ def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = Fal
     outcome = Outcome()
     try:
         with warehouse.build(db_path, "github", redact=client.redact) as b:
-            incremental = _start(b, db_path, salt, full)
-            b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
-            _replace_table(b.con, "teams", team_rows["teams"])
-            _replace_table(b.con, "team_history", team_rows["team_history"])
-            listed = _list_sources(client, cfg)
-            outcome.listed = len(listed)
-            people = fetch.People(salt)
-            _update(b.con, client, listed, people, outcome, incremental=incremental)
-            _finish(b, client, people, outcome)
-    except BadCredentialsException:
-        raise RefreshError(f"GitHub refused the token (401 Bad credentials) at {client.api_url}: "
-                           "check GITHUB_TOKEN") from None
-    except RateLimitExceededException as exc:
-        raise RefreshError(f"GitHub rate limit reached before any repository could be listed: "
-                           f"{client.redact(_reason(exc))}") from None
-    except GithubException as exc:
-        raise RefreshError(client.redact(f"GitHub answered {exc.status}: {_reason(exc)}")) from None
+            try:
+                incremental = _start(b, db_path, salt, full)
+                b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
+                _replace_table(b.con, "teams", team_rows["teams"])
+                _replace_table(b.con, "team_history", team_rows["team_history"])
+                listed = _list_sources(client, cfg)
+                outcome.listed = len(listed)
+                people = fetch.People(salt)
+                _update(b.con, client, listed, people, outcome, incremental=incremental)
+                _finish(b, client, people, outcome)
+            except GithubException as exc:  # the run log gets the same one line the operator sees
+                raise _explain(exc, client) from None
     finally:
         client.close()
     return outcome
@@ -306,6 +301,16 @@ def _problem(con, subject: str, kind: str, detail: str, message: str) -> None:
 def _replace_table(con, table: str, rows: list[dict]) -> None:
     db.run(con, f'DELETE FROM "{table}"')
     load.save_rows(con, table, rows)
+
+
+def _explain(exc: GithubException, client: gh_client.Client) -> RefreshError:
+    """One line saying why GitHub stopped the refresh, with no secret in it."""
+    if isinstance(exc, BadCredentialsException):
+        return RefreshError(f"GitHub refused the token (401 Bad credentials) at {client.api_url}: check GITHUB_TOKEN")
+    if isinstance(exc, RateLimitExceededException):
+        return RefreshError(client.redact(f"GitHub rate limit reached before any repository could be listed: "
+                                          f"{_reason(exc)}"))
+    return RefreshError(client.redact(f"GitHub answered {exc.status}: {_reason(exc)}"))
 
 
 def _reason(exc: GithubException) -> str:

@@ -1,0 +1,37 @@
+"""Reading the project's YAML files (sources, teams, project records) with errors that
+say which file and line is wrong."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+class LineLoader(yaml.SafeLoader):
+    """A safe loader that records each mapping's line under the key "__line__"."""
+
+
+def _mapping_with_line(loader, node):
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def read(path: Path, error: type[Exception], *, what: str = "file", with_lines: bool = False):
+    """The parsed content of `path`; `error` (a ValueError subclass) names the file and line on failure."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        return yaml.load(text, Loader=LineLoader if with_lines else yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise error(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
