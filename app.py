@@ -53,6 +53,8 @@ if latest.contents == "demo":
 
 navigation = st.navigation([
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(PAGES / "projects.py", title="Projects", icon=":material/folder_open:"),
+    st.Page(PAGES / "pathway.py", title="Pathway", icon=":material/conversion_path:"),
     st.Page(PAGES / "repositories.py", title="Repositories", icon=":material/code:"),
 ])
 navigation.run()

@@ -117,7 +117,7 @@ def main() -> None:
         gh.set_faults(0)
         rows.append((f"first load, 10% faults ({failed} failed)", made, None, seconds, made / args.repos))
 
-    print(f"\n| run | requests | budget | within | seconds | requests per repo |\n|---|---:|---:|---|---:|---:|")
+    print("\n| run | requests | budget | within | seconds | requests per repo |\n|---|---:|---:|---|---:|---:|")
     for name, made, budget, seconds, per in rows:
         within = "-" if budget is None else ("yes" if made <= budget else "NO")
         print(f"| {name} | {made} | {budget if budget is not None else '-'} | {within} | {seconds:.1f} | {per:.2f} |")

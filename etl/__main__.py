@@ -2,7 +2,9 @@
 
 Commands:
   demo        build the deterministic demo warehouse
-  refresh     load GitHub organisations and repositories (incremental)
+  refresh     load GitHub organisations and repositories (incremental), teams and records
+  check       validate project records and data/teams.yml without loading anything
+  records     import a register into record files, or load the records
   status      print the last runs and the row count of every table
   dictionary  write (or --check) the data dictionary in data/README.md from the schema
 """
@@ -12,6 +14,7 @@ import argparse
 import logging
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -48,6 +51,50 @@ def cmd_refresh(args) -> int:
              path, time.perf_counter() - started, outcome.listed, outcome.fetched, outcome.commits_added,
              len(outcome.removed), "; stopped at the rate limit (partial)" if outcome.stopped_at_rate_limit else "")
     return 0 if not (outcome.stopped_at_rate_limit or outcome.failed) else 3
+
+
+def cmd_check(args) -> int:
+    from etl import portfolio, records
+
+    problems = records.check(Path(args.records or portfolio.DEFAULT_RECORDS), Path(args.teams or config.DATA_DIR / "teams.yml"))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s); nothing was loaded.", file=sys.stderr)
+        return 1
+    print("All records and teams are valid.", file=sys.stderr)
+    return 0
+
+
+def cmd_records_import(args) -> int:
+    from etl import portfolio, records, teams
+
+    try:
+        known = {t["team_id"] for t in teams.load(Path(args.teams or config.DATA_DIR / "teams.yml"))["teams"]}
+        written = records.import_register(Path(args.register), Path(args.out or portfolio.DEFAULT_RECORDS), known,
+                                          force=args.force)
+    except (records.RecordsError, teams.TeamsError) as exc:
+        print(exc)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_records_load(args) -> int:
+    from etl import portfolio, records, teams
+
+    path = config.db_path(args.db)
+    try:
+        counts = portfolio.load_into_warehouse(path, Path(args.records or portfolio.DEFAULT_RECORDS),
+                                               Path(args.teams or config.DATA_DIR / "teams.yml"))
+    except (records.RecordsError, teams.TeamsError) as exc:
+        print(exc)
+        print("Nothing was loaded; the warehouse is as it was.", file=sys.stderr)
+        return 1
+    log.info("records loaded into %s: %s", path, ", ".join(f"{t} {n}" for t, n in counts.items()))
+    return 0
 
 
 def cmd_status(args) -> int:
@@ -109,6 +156,22 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--repo", action="append", metavar="OWNER/NAME", help="also load this repository (repeatable)")
     r.add_argument("--full", action="store_true", help="reload everything instead of only what changed")
     r.set_defaults(func=cmd_refresh)
+    c = sub.add_parser("check", help="validate project records and teams without loading")
+    c.add_argument("--records", metavar="DIR", help="folder of project records (default data/projects)")
+    c.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
+    c.set_defaults(func=cmd_check)
+    rec = sub.add_parser("records", help="import a register, or load the records").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    ri = rec.add_parser("import", help="write one record file per row of a CSV/XLSX register")
+    ri.add_argument("register", metavar="REGISTER.xlsx|.csv")
+    ri.add_argument("--out", metavar="DIR", help="where to write the records (default data/projects)")
+    ri.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
+    ri.add_argument("--force", action="store_true", help="replace record files that already exist")
+    ri.set_defaults(func=cmd_records_import)
+    rl = rec.add_parser("load", parents=[common], help="load the records and teams into the warehouse")
+    rl.add_argument("--records", metavar="DIR", help="folder of project records (default data/projects)")
+    rl.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
+    rl.set_defaults(func=cmd_records_load)
     s = sub.add_parser("status", parents=[common], help="print the last runs and row counts")
     s.add_argument("--runs", type=int, default=5, help="how many runs to list (default 5)")
     s.set_defaults(func=cmd_status)

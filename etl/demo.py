@@ -1360,7 +1360,57 @@ def generate() -> dict[str, list[dict]]:
 
     return {"teams": teams, "team_history": team_history, "people": people_rows, "memberships": memberships,
             "repositories": repositories, "repo_languages": repo_languages, "dependencies": dependencies,
-            "commits": commits, "commit_coauthors": coauthors, "releases": releases, "project_records": records}
+            "commits": commits, "commit_coauthors": coauthors, "releases": releases,
+            "project_records": [_with_governance_and_impact(r) for r in records]}
+
+
+def _checked_records(project_records: list[dict], team_ids: set[str]) -> list[dict]:
+    """The demo records through the same checks as real record files (records.validate)."""
+    from etl import records
+
+    checked, problems = [], []
+    for record in project_records:
+        canonical, found = records.validate(record, source=f"demo record {record['id']}", known_teams=team_ids)
+        problems += found
+        if canonical:
+            checked.append(canonical)
+    if problems:
+        raise records.RecordsError(problems)
+    return checked
+
+
+_REACHED = {"idea": 0, "discovery": 1, "proof_of_concept": 2, "pilot": 3, "operational": 4}
+
+
+def _with_governance_and_impact(record: dict) -> dict:
+    """Governance status, impact and active years for a demo record, plausible for its stage."""
+    rng = random.Random(int(hashlib.sha256(record["id"].encode()).hexdigest()[:8], 16))
+    reached = max(_REACHED.get(s["stage"], 0) for s in record["stages"])
+    patient_data = record.get("data_access") in ("patient identifiable", "pseudonymised")
+    clinical = any(t in ("clinical decision support", "imaging", "triage", "patient safety")
+                   for t in (record.get("tags") or {}).get("domain", []) + [record.get("work_area") or ""])
+
+    def status(needed: bool, done_from: int) -> str:
+        if not needed:
+            return "not needed"
+        if reached >= done_from:
+            return "done" if rng.random() < 0.85 else "in progress"
+        return "in progress" if reached >= done_from - 1 else "not started"
+
+    out = dict(record)
+    out["governance"] = {"dpia": status(patient_data, 2), "aia": status(patient_data or clinical, 3),
+                         "clinical_safety_case": status(clinical, 3)}
+    first = dt.date.fromisoformat(str(record["stages"][0]["date"])).year
+    last = dt.date.fromisoformat(str(record["stages"][-1]["date"])).year
+    out["years"] = {"from": first, "to": last if record["stages"][-1]["stage"] == "retired" else None}
+    if reached >= 4:
+        out["impact"] = {"text": "In routine use; the operational owner reports it quarterly.",
+                         "hours_saved_per_year": rng.choice([400, 900, 1500, 2600, 5200]),
+                         "organisations_using": rng.randint(3, 40)}
+    elif reached == 3:
+        out["impact"] = {"text": "Piloted with partner organisations; evaluation under way.",
+                         "organisations_using": rng.randint(1, 4)}
+    return out
 
 
 def build_demo(path, *, wait: float = 0, if_missing: bool = False) -> dict[str, int]:
@@ -1374,7 +1424,7 @@ def build_demo(path, *, wait: float = 0, if_missing: bool = False) -> dict[str, 
         b.data_as_of = DEMO_AS_OF
         for table in TABLES:
             load.save_rows(b.con, table, data[table])
-        load.save_projects(b.con, data["project_records"])
+        load.save_projects(b.con, _checked_records(data["project_records"], {t["team_id"] for t in data["teams"]}))
         b.stats["repos_seen"] = len(data["repositories"])
         b.stats["repos_changed"] = len(data["repositories"])
         b.stats["commits_added"] = len(data["commits"])

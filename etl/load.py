@@ -126,6 +126,8 @@ def project_rows(record: Mapping) -> dict[str, list[dict]]:
     outputs = [{"project_id": pid, "kind": o["kind"], "title": o["title"], "url": o.get("url"),
                 "published_on": _iso_date(o["date"], where) if o.get("date") else None}
                for o in record.get("outputs", [])]
+    governance = record.get("governance") or {}
+    impact = record.get("impact") or {}
     case_study = next((o.get("url") for o in record.get("outputs", []) if o["kind"] == "case_study"), None)
     project = {
         "project_id": pid,
@@ -141,6 +143,15 @@ def project_rows(record: Mapping) -> dict[str, list[dict]]:
         "data_access": record.get("data_access"),
         "operational_owner": record.get("operational_owner"),
         "case_study_url": case_study,
+        "years_from": (record.get("years") or {}).get("from") or history[0]["entered_on"].year,
+        "years_to": (record.get("years") or {}).get("to") or (
+            history[-1]["entered_on"].year if current["stage"] == "retired" else None),
+        "dpia": governance.get("dpia"),
+        "aia": governance.get("aia"),
+        "clinical_safety_case": governance.get("clinical_safety_case"),
+        "impact": impact.get("text"),
+        "hours_saved_per_year": impact.get("hours_saved_per_year"),
+        "organisations_using": impact.get("organisations_using"),
         "record_path": record.get("_path"),
     }
     return {"projects": [project], "project_stages": history, "project_teams": teams,

@@ -107,6 +107,14 @@ CREATE TABLE IF NOT EXISTS projects (
     data_access       VARCHAR CHECK (data_access IN ('patient identifiable', 'pseudonymised', 'synthetic', 'open')),
     operational_owner VARCHAR,
     case_study_url    VARCHAR,
+    years_from        INTEGER,
+    years_to          INTEGER,
+    dpia              VARCHAR CHECK (dpia IN ('done', 'in progress', 'not started', 'not needed')),
+    aia               VARCHAR CHECK (aia IN ('done', 'in progress', 'not started', 'not needed')),
+    clinical_safety_case VARCHAR CHECK (clinical_safety_case IN ('done', 'in progress', 'not started', 'not needed')),
+    impact            VARCHAR,
+    hours_saved_per_year DOUBLE,
+    organisations_using  INTEGER,
     record_path       VARCHAR
 );
 COMMENT ON TABLE projects IS 'One row per project in the Assembly portfolio, from the project records.';
@@ -123,6 +131,14 @@ COMMENT ON COLUMN projects.work_area IS 'Main work area, e.g. imaging, patient s
 COMMENT ON COLUMN projects.data_access IS 'Most sensitive data used: patient identifiable, pseudonymised, synthetic or open.';
 COMMENT ON COLUMN projects.operational_owner IS 'Team or service that owns the product after handover to operations; NULL before handover.';
 COMMENT ON COLUMN projects.case_study_url IS 'Link to the published case study, if any.';
+COMMENT ON COLUMN projects.years_from IS 'First year the project was active (from the record, else the year of its first stage).';
+COMMENT ON COLUMN projects.years_to IS 'Last year the project was active; NULL while it is active.';
+COMMENT ON COLUMN projects.dpia IS 'Data protection impact assessment: done, in progress, not started or not needed; NULL if not recorded.';
+COMMENT ON COLUMN projects.aia IS 'Algorithmic impact assessment: done (published), in progress, not started or not needed; NULL if not recorded.';
+COMMENT ON COLUMN projects.clinical_safety_case IS 'Clinical safety case (DCB0129/0160): done, in progress, not started or not needed; NULL if not recorded.';
+COMMENT ON COLUMN projects.impact IS 'Impact in words (plain text; shown escaped).';
+COMMENT ON COLUMN projects.hours_saved_per_year IS 'Staff hours saved a year, where measured.';
+COMMENT ON COLUMN projects.organisations_using IS 'Number of organisations using the product, where known.';
 COMMENT ON COLUMN projects.record_path IS 'Path of the project record file the row was loaded from.';
 
 CREATE TABLE IF NOT EXISTS project_stages (

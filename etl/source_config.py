@@ -75,6 +75,7 @@ class GitHubSettings:
 class SourcesConfig:
     path: Path | None
     teams_file: Path
+    records_dir: Path = config.DATA_DIR / "projects"
     github: GitHubSettings = field(default_factory=GitHubSettings)
     team_rules: tuple[TeamRule, ...] = ()
 
@@ -111,14 +112,19 @@ def load(path: Path | None) -> SourcesConfig:
     path = Path(path)
     raw = yamlfile.read(path, ConfigError, what="configuration file (copy sources.example.yml to start one)") or {}
     reader = _Reader(path)
-    root = reader.mapping(raw, "", {"teams_file", "github", "team_rules"})
+    root = reader.mapping(raw, "", {"teams_file", "records_dir", "github", "team_rules"})
     teams_file = Path(reader.text(root.get("teams_file", "data/teams.yml"), "teams_file"))
     if not teams_file.is_absolute():  # relative to the configuration file, else to the project
         beside = path.resolve().parent / teams_file
         teams_file = beside if beside.exists() else config.ROOT / teams_file
+    records_dir = Path(reader.text(root.get("records_dir", "data/projects"), "records_dir"))
+    if not records_dir.is_absolute():
+        beside = path.resolve().parent / records_dir
+        records_dir = beside if beside.exists() else config.ROOT / records_dir
     return SourcesConfig(
         path=path,
         teams_file=teams_file,
+        records_dir=records_dir,
         github=_github(reader, root.get("github") or {}),
         team_rules=tuple(_rule(reader, r, f"team_rules[{i}]") for i, r in enumerate(reader.sequence(root.get("team_rules") or [], "team_rules"))),
     )

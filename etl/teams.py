@@ -1,4 +1,5 @@
-"""The Assembly's teams, from data/teams.yml: names, homes, and dated renames and mergers.
+"""The Assembly's teams, from data/teams.yml: names, homes, dated renames and mergers, and
+dated memberships (GitHub logins; the caller turns them into pseudonymous person keys).
 
 Errors name the file, the line, the team and the field.
 """
@@ -8,13 +9,15 @@ import datetime as dt
 import re
 from pathlib import Path
 
+
 from etl import yamlfile
 
 EVENTS = ("formed", "renamed", "moved", "merged", "ended")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TEAM_FIELDS = {"id", "name", "short_name", "directorate", "organisation", "description", "formed_on", "ended_on",
-               "successor", "history"}
+               "successor", "history", "members"}
 HISTORY_FIELDS = {"from", "name", "directorate", "organisation", "event"}
+MEMBER_FIELDS = {"login", "from", "to"}
 
 
 class TeamsError(ValueError):
@@ -22,12 +25,16 @@ class TeamsError(ValueError):
 
 
 def load(path: Path) -> dict[str, list[dict]]:
-    """Rows for the teams and team_history tables, checked."""
+    """Rows for the teams and team_history tables, and the dated memberships, checked.
+
+    "members" rows are {"github_login" (as written), "team_id", "valid_from", "valid_to"
+    (last day, or None while it lasts)}; the caller hashes the logins into person keys.
+    """
     path = Path(path)
     raw = yamlfile.read(path, TeamsError, what="teams file", with_lines=True)
     if not isinstance(raw, dict) or not isinstance(raw.get("teams"), list) or not raw["teams"]:
         raise TeamsError(f"{path}: expected a top-level `teams:` list with at least one team")
-    teams, history, problems = [], [], []
+    teams, history, members, problems = [], [], [], []
     for item in raw["teams"]:
         where = f"{path}:{item.get('__line__', '?') if isinstance(item, dict) else '?'}"
         try:
@@ -37,15 +44,86 @@ def load(path: Path) -> dict[str, list[dict]]:
             continue
         teams.append(team)
         history.extend(periods)
+        found, member_problems = _members(item.get("members"), f"{where}: team {team['team_id']}", team["team_id"])
+        members.extend(found)
+        problems.extend(member_problems)
     ids = [t["team_id"] for t in teams]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{path}: team id {dup!r} is used more than once")
     for t in teams:
         if t["successor_team_id"] and t["successor_team_id"] not in ids:
             problems.append(f"{path}: team {t['team_id']}: successor {t['successor_team_id']!r} is not a team in this file")
+    problems.extend(_overlaps(members, path))
     if problems:
         raise TeamsError("\n".join(problems))
-    return {"teams": teams, "team_history": history}
+    return {"teams": teams, "team_history": history,
+            "members": [{k: v for k, v in m.items() if k != "line"} for m in members]}
+
+
+def _members(value, where: str, team_id: str) -> tuple[list[dict], list[str]]:
+    """A team's dated memberships (each with its "line" for later messages), and their problems."""
+    if value is None:
+        return [], []
+    if not isinstance(value, list):
+        return [], [f"{where}: members: expected a list of {{login: GITHUB-LOGIN, from: YYYY-MM-DD}} entries"]
+    rows, problems = [], []
+    for entry in value:
+        line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
+        w = f"{where}: members line {line}"
+        if not isinstance(entry, dict):
+            problems.append(f"{w}: each member must be a mapping {{login: GITHUB-LOGIN, from: YYYY-MM-DD}}")
+            continue
+        unknown = set(entry) - MEMBER_FIELDS - {"__line__"}
+        if unknown:
+            problems.append(f"{w}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+            continue
+        found = []
+        login = entry.get("login")
+        if not isinstance(login, str) or not login.strip():
+            found.append(f"{w}: login: a GitHub login is required")
+        elif "@" in login:  # the address itself is not repeated: messages end up in logs
+            found.append(f"{w}: login: an e-mail address is given; "
+                         "memberships hold GitHub logins, never e-mail addresses")
+        elif any(ch.isspace() for ch in login.strip()):
+            found.append(f"{w}: login: {login!r} is not a GitHub login (letters, digits and hyphens)")
+        dates = {}
+        for name in ("from", "to"):
+            try:
+                dates[name] = _date(entry.get(name), f"{w}: {name}")
+            except TeamsError as exc:
+                found.append(str(exc))
+                dates[name] = False
+        if dates["from"] is None:
+            found.append(f"{w}: from: a date (YYYY-MM-DD) is required")
+        elif dates["from"] and dates["to"] and dates["to"] < dates["from"]:
+            found.append(f"{w}: to: {dates['to']} is before from {dates['from']}")
+        if found:
+            problems.extend(found)
+            continue
+        rows.append({"github_login": login.strip(), "team_id": team_id, "valid_from": dates["from"],
+                     "valid_to": dates["to"], "line": line})
+    return rows, problems
+
+
+def _overlaps(members: list[dict], path: Path) -> list[str]:
+    """A person is in one team at a time: a login's memberships must not overlap."""
+    def period(m):
+        return f"from {m['valid_from']}" + (f" to {m['valid_to']}" if m["valid_to"] else "")
+
+    by_login: dict[str, list[dict]] = {}
+    for m in members:
+        by_login.setdefault(m["github_login"].lower(), []).append(m)
+    problems = []
+    for spans in by_login.values():
+        spans = sorted(spans, key=lambda m: m["valid_from"])
+        for i, a in enumerate(spans):
+            for b in spans[i + 1:]:
+                if b["valid_from"] <= (a["valid_to"] or dt.date.max):
+                    problems.append(
+                        f"{path}:{b['line']}: members: login {b['github_login']!r} is in team {a['team_id']} "
+                        f"({period(a)}, line {a['line']}) and in team {b['team_id']} ({period(b)}, line {b['line']}) "
+                        "at the same time; a person's memberships must not overlap")
+    return problems
 
 
 def _team(item, where: str) -> tuple[dict, list[dict]]:

@@ -7,8 +7,20 @@ from pathlib import Path
 import yaml
 
 
-class LineLoader(yaml.SafeLoader):
-    """A safe loader that records each mapping's line under the key "__line__"."""
+class Loader(yaml.SafeLoader):
+    """A safe loader that keeps an impossible date (2021-13-01) as text, so the checks can
+    name the field and value instead of the YAML reader failing without a line."""
+
+
+class LineLoader(Loader):
+    """Loader that also records each mapping's line under the key "__line__"."""
+
+
+def _timestamp(loader, node):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
 
 
 def _mapping_with_line(loader, node):
@@ -17,6 +29,7 @@ def _mapping_with_line(loader, node):
     return mapping
 
 
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
@@ -30,7 +43,7 @@ def read(path: Path, error: type[Exception], *, what: str = "file", with_lines: 
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text (byte {exc.start})") from None
     try:
-        return yaml.load(text, Loader=LineLoader if with_lines else yaml.SafeLoader)
+        return yaml.load(text, Loader=LineLoader if with_lines else Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

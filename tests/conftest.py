@@ -28,11 +28,11 @@ def demo_db(demo_db_master, tmp_path) -> Path:
     return path
 
 
-def tiny_rows(team_name: str = "Team A") -> dict[str, list[dict]]:
+def tiny_rows(team_name: str = "Team A", team_id: str = "team-a") -> dict[str, list[dict]]:
     """A minimal consistent warehouse: two teams, two people, one repository, three commits."""
     return {
         "teams": [
-            {"team_id": "team-a", "name": team_name, "short_name": team_name, "organisation": "NHS England"},
+            {"team_id": team_id, "name": team_name, "short_name": team_name, "organisation": "NHS England"},
             {"team_id": "team-b", "name": "Team B", "short_name": "Team B", "organisation": "NHS England"},
         ],
         "people": [
@@ -40,7 +40,7 @@ def tiny_rows(team_name: str = "Team A") -> dict[str, list[dict]]:
             {"person_key": "p_0000000000000002", "github_login": None, "source": "test"},
         ],
         "repositories": [
-            {"full_name": "org/repo", "org": "org", "name": "repo", "team_id": "team-a", "source": "test"},
+            {"full_name": "org/repo", "org": "org", "name": "repo", "team_id": team_id, "source": "test"},
         ],
         "commits": [
             {"full_name": "org/repo", "sha": f"{i:040x}", "person_key": f"p_000000000000000{1 + i % 2}",
@@ -49,10 +49,11 @@ def tiny_rows(team_name: str = "Team A") -> dict[str, list[dict]]:
     }
 
 
-def build_tiny(path: Path, team_name: str = "Team A", data_as_of: dt.datetime | None = None) -> None:
+def build_tiny(path: Path, team_name: str = "Team A", data_as_of: dt.datetime | None = None,
+               team_id: str = "team-a") -> None:
     with warehouse.build(path, "test") as b:
         b.data_as_of = data_as_of or dt.datetime(2025, 3, 31)
-        for table, rows in tiny_rows(team_name).items():
+        for table, rows in tiny_rows(team_name, team_id).items():
             load.save_rows(b.con, table, rows)
 
 
@@ -73,3 +74,17 @@ def runs(path: Path) -> list[tuple]:
         return con.execute("SELECT source, status, message FROM etl_runs ORDER BY started_at, finished_at").fetchall()
     finally:
         con.close()
+
+
+def build_with_project(path: Path, *, description: str) -> None:
+    """The tiny warehouse plus one project whose description is given."""
+    with warehouse.build(path, "test") as b:
+        b.data_as_of = dt.datetime(2025, 3, 31)
+        for table, rows in tiny_rows().items():
+            load.save_rows(b.con, table, rows)
+        load.save_projects(b.con, [{
+            "id": "risky-text", "title": "Risky text", "summary": "A record with markup in it.",
+            "description": description, "lead_team": "team-a",
+            "stages": [{"stage": "idea", "date": "2025-01-02"}],
+            "repositories": [{"full_name": "org/repo", "host": "github", "url": "https://github.com/org/repo"}],
+        }])

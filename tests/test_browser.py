@@ -1,6 +1,7 @@
 """End to end: the real dashboard server in Debian's Chromium, driven by Playwright."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from etl import config
+from tests.conftest import build_with_project
 
 pytestmark = pytest.mark.browser
 
@@ -31,31 +33,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(demo_db):
-    """The dashboard served by `streamlit run` on a free port, over a copy of the demo warehouse."""
+@contextlib.contextmanager
+def serve(db: Path):
+    """The dashboard served by `streamlit run` on a free port over the warehouse `db`."""
     port = free_port()
-    log = open(demo_db.parent / "streamlit.log", "w")
+    log_path = db.parent / f"streamlit-{port}.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=config.ROOT, env={**os.environ, "DSA_DB": str(demo_db)}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=config.ROOT, env={**os.environ, "DSA_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("the dashboard did not become healthy in 60 s:\n" + (demo_db.parent / "streamlit.log").read_text())
-    yield {"url": url, "db": demo_db}
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the dashboard did not become healthy in 60 s:\n" + log_path.read_text())
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def server(demo_db):
+    """The dashboard over a copy of the demo warehouse."""
+    with serve(demo_db) as url:
+        yield {"url": url, "db": demo_db}
 
 
 @pytest.fixture
@@ -125,3 +136,14 @@ def test_refresh_over_the_live_warehouse_shows_new_data_after_reload(server, pag
     assert page.locator('[data-testid="stException"]').count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+
+
+def test_script_in_a_project_description_shows_as_text_and_does_not_run(tmp_path, page):
+    db = tmp_path / "w.duckdb"
+    build_with_project(db, description="<script>window.injected = 1</script>Hello <b>there</b>")
+    with serve(db) as url:
+        page.goto(f"{url}/projects?project=Risky+text&period=All+time")
+        page.get_by_role("heading", name="Risky text").wait_for()
+        page.get_by_text("<script>window.injected = 1</script>Hello <b>there</b>").wait_for()
+        assert page.evaluate("window.injected") is None
+        assert page.locator('[data-testid="stMain"] b', has_text="there").count() == 0

@@ -80,9 +80,10 @@ def populate(gh: FakeGitHub, *, org_size: int = 120) -> None:
               files={"pyproject.toml": "[project\nname = broken"})
 
 
-def sources(tmp_path: Path, **github) -> source_config.SourcesConfig:
+def sources(tmp_path: Path, records: Path | None = None) -> source_config.SourcesConfig:
     text = f"""
 teams_file: {config.DATA_DIR / 'teams.yml'}
+records_dir: {records or config.DATA_DIR / 'projects'}
 github:
   seconds_between_requests: 0
   retry_backoff: 0
@@ -389,3 +390,25 @@ def test_unknown_organisation_stops_with_one_clear_line_and_loads_nothing(gh, tm
     with pytest.raises(refresh.RefreshError, match="GitHub organisation 'no-such-org' was not found"):
         refresh.refresh(db, cfg)
     assert not db.exists()
+
+
+def test_broken_records_do_not_stop_a_refresh_and_the_previous_records_stay(gh, tmp_path):
+    populate(gh, org_size=1)
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    (folder / "demand.yml").write_text(
+        "id: demand\ntitle: Demand model\nsummary: Forecasts demand.\nlead_team: dc-london\n"
+        "stages:\n  - {stage: idea, date: 2023-01-01}\nrepositories:\n  - https://github.com/nhsengland/dc-london-demand\n")
+    db = tmp_path / "w.duckdb"
+    refresh.refresh(db, sources(tmp_path, folder))
+    (folder / "demand.yml").write_text((folder / "demand.yml").read_text().replace("Demand model", "Renamed"))
+    (folder / "broken.yml").write_text("id: broken\ntitle: x\nsummary: x\nlead_team: nobody\nstages: []\n")
+    refresh.refresh(db, sources(tmp_path, folder))
+    status, message = runs(db)[-1][1:]
+    assert status == "partial"
+    assert "problem(s) in the project records, the previous project records are kept" in message
+    assert "broken.yml" in message
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT project_id, title FROM projects").fetchall() == [("demand", "Demand model")]
+    assert con.execute("SELECT count(*) FROM repositories").fetchone()[0] == 4
+    con.close()

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from etl import config
-from tests.conftest import build_tiny
+from tests.conftest import build_tiny, build_with_project
 
 PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
 ENTRY = config.ROOT / "tests" / "app_entry.py"
@@ -145,3 +145,97 @@ def test_unreadable_warehouse_gives_a_clear_error(tmp_path, monkeypatch):
     at = app(db, monkeypatch)
     assert not at.exception
     assert at.error and "could not be read" in at.error[0].value
+
+
+def test_projects_catalogue_filters_narrow_the_list(demo_db, monkeypatch):
+    everything = app(demo_db, monkeypatch)
+    everything.switch_page(page("projects.py")).run()
+    total = len(everything.dataframe[0].value)
+    pilots = app(demo_db, monkeypatch, stage="Pilot")
+    pilots.switch_page(page("projects.py")).run()
+    assert not pilots.exception
+    shown = pilots.dataframe[0].value
+    con = duckdb.connect(str(demo_db), read_only=True)
+    expected = con.execute("SELECT count(*) FROM projects WHERE current_stage = 'pilot'").fetchone()[0]
+    python = con.execute("SELECT count(DISTINCT project_id) FROM project_tags WHERE tag = 'python'").fetchone()[0]
+    con.close()
+    assert len(shown) == expected < total
+    assert set(shown["stage"]) == {"Pilot"}
+    tagged = app(demo_db, monkeypatch, tag="python")
+    tagged.switch_page(page("projects.py")).run()
+    assert len(tagged.dataframe[0].value) == python
+    searched = app(demo_db, monkeypatch, q="forecast")
+    searched.switch_page(page("projects.py")).run()
+    rows = searched.dataframe[0].value
+    assert 0 < len(rows) < total
+    assert all("forecast" in " ".join(map(str, r)).lower() for r in rows.itertuples())
+
+
+def test_project_detail_view_opens_from_the_url(demo_db, monkeypatch):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    pid, title, stage_count = con.execute(
+        "SELECT p.project_id, p.title, count(*) FROM projects p JOIN project_stages s USING (project_id) "
+        "GROUP BY ALL ORDER BY count(*) DESC, p.project_id LIMIT 1").fetchone()
+    con.close()
+    at = app(demo_db, monkeypatch, project=title)
+    at.switch_page(page("projects.py")).run()
+    assert not at.exception
+    assert title in [h.value for h in at.header]
+    timeline = figure(at, 0)
+    assert sum(len(values(t["y"])) if isinstance(t["y"], dict) else len(t["y"]) for t in timeline["data"]) == stage_count
+
+
+def test_submit_form_reports_problems_and_offers_a_valid_record(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch)
+    at.switch_page(page("projects.py")).run()
+    at.text_input(key="form_id").input("Not A Slug")
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception
+    problems = at.error[0].value
+    assert "id: 'Not A Slug'" in problems and "title" in problems and "summary" in problems
+    assert len(at.get("download_button")) == 0
+    at.text_input(key="form_id").input("new-triage-model")
+    at.text_input(key="form_title").input("New triage model")
+    at.text_input(key="form_summary").input("Ranks referrals by urgency.")
+    at.text_area(key="form_repos").input("https://github.com/nhsx/new-triage-model")
+    at.get("form_submit_button")[0].click().run()
+    assert not at.error
+    assert "id: new-triage-model" in at.code[0].value
+    assert len(at.get("download_button")) == 1
+
+
+def test_record_text_is_shown_escaped(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    build_with_project(db, description="<script>alert('owned')</script> **not bold**")
+    at = app(db, monkeypatch, project="Risky text", period="All time")
+    at.switch_page(page("projects.py")).run()
+    assert not at.exception
+    shown = [m.value for m in at.markdown if "script" in m.value]
+    assert shown == ["&lt;script&gt;alert\\('owned'\\)&lt;/script&gt; \\*\\*not bold\\*\\*"]
+
+
+def test_pathway_funnel_matches_the_records(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, period="All time")
+    at.switch_page(page("pathway.py")).run()
+    assert not at.exception
+    funnel = figure(at, 0)["data"][0]
+    con = duckdb.connect(str(demo_db), read_only=True)
+    reached = con.execute("""
+        SELECT st.label, (SELECT count(DISTINCT s.project_id) FROM project_stages s JOIN stages x USING (stage)
+                          WHERE x.phase <> 'closed' AND x.ordinal >= st.ordinal
+                            AND s.entered_on <= DATE '2026-09-30')
+        FROM stages st WHERE st.phase <> 'closed' ORDER BY st.ordinal""").fetchall()
+    pilots = con.execute("SELECT count(*) FROM projects WHERE current_stage = 'pilot'").fetchone()[0]
+    con.close()
+    assert list(zip(funnel["y"], values(funnel["x"]))) == reached
+    readiness = at.dataframe[-1].value
+    assert len(readiness) == pilots
+
+
+def test_pathway_stalled_list_follows_the_months_chosen(demo_db, monkeypatch):
+    strict = app(demo_db, monkeypatch, stalled_months="1", period="All time")
+    strict.switch_page(page("pathway.py")).run()
+    lenient = app(demo_db, monkeypatch, stalled_months="24", period="All time")
+    lenient.switch_page(page("pathway.py")).run()
+    count = lambda at: next((len(d.value) for d in at.dataframe if "months_quiet" in d.value.columns), 0)
+    assert count(strict) > count(lenient)

@@ -50,3 +50,88 @@ def test_every_mistake_is_reported_in_one_run(tmp_path):
     with pytest.raises(teams.TeamsError) as caught:
         teams.load(path)
     assert len(str(caught.value).splitlines()) == 2
+
+
+# --- dated memberships -------------------------------------------------------------------------
+
+MEMBERS = """\
+teams:
+  - id: a
+    name: A
+    organisation: O
+    members:
+      - {login: Alice-1, from: 2020-01-01, to: 2022-12-31}
+      - {login: bob, from: 2021-06-01}
+  - id: b
+    name: B
+    organisation: O
+    members:
+      - {login: alice-1, from: 2023-01-01}
+"""
+
+
+def test_members_load_as_dated_memberships_with_logins_as_written(tmp_path):
+    rows = teams.load(write(tmp_path, MEMBERS))
+    assert rows["members"] == [
+        {"github_login": "Alice-1", "team_id": "a", "valid_from": dt.date(2020, 1, 1), "valid_to": dt.date(2022, 12, 31)},
+        {"github_login": "bob", "team_id": "a", "valid_from": dt.date(2021, 6, 1), "valid_to": None},
+        {"github_login": "alice-1", "team_id": "b", "valid_from": dt.date(2023, 1, 1), "valid_to": None},
+    ]
+
+
+def test_shipped_teams_file_has_a_members_list():
+    assert teams.load(config.DATA_DIR / "teams.yml")["members"] == []
+
+
+@pytest.mark.parametrize("member, message", [
+    ("{login: alice@nhs.net, from: 2020-01-01}",
+     "teams.yml:2: team a: members line 6: login: an e-mail address is given; "
+     "memberships hold GitHub logins, never e-mail addresses"),
+    ("{login: alice smith, from: 2020-01-01}",
+     "teams.yml:2: team a: members line 6: login: 'alice smith' is not a GitHub login (letters, digits and hyphens)"),
+    ("{from: 2020-01-01}", "teams.yml:2: team a: members line 6: login: a GitHub login is required"),
+    ("{login: alice, from: 01/02/2020}",
+     "teams.yml:2: team a: members line 6: from: '01/02/2020' is not an ISO date (YYYY-MM-DD)"),
+    ("{login: alice, from: 2020-01-01, to: 2021-13-01}",
+     "teams.yml:2: team a: members line 6: to: '2021-13-01' is not an ISO date (YYYY-MM-DD)"),
+    ("{login: alice}", "teams.yml:2: team a: members line 6: from: a date (YYYY-MM-DD) is required"),
+    ("{login: alice, from: 2021-01-01, to: 2020-12-31}",
+     "teams.yml:2: team a: members line 6: to: 2020-12-31 is before from 2021-01-01"),
+    ("{login: alice, from: 2021-01-01, role: lead}", "teams.yml:2: team a: members line 6: unknown field(s) role"),
+])
+def test_member_mistakes_are_named(tmp_path, member, message):
+    path = write(tmp_path, f"teams:\n  - id: a\n    name: A\n    organisation: O\n    members:\n      - {member}\n")
+    with pytest.raises(teams.TeamsError) as caught:
+        teams.load(path)
+    assert str(caught.value) == f"{tmp_path}/{message}"
+    assert "alice@" not in str(caught.value)
+
+
+def test_members_must_be_a_list(tmp_path):
+    path = write(tmp_path, "teams:\n  - id: a\n    name: A\n    organisation: O\n    members: alice\n")
+    with pytest.raises(teams.TeamsError, match=r"teams.yml:2: team a: members: expected a list of \{login"):
+        teams.load(path)
+
+
+def test_overlapping_memberships_name_the_login_and_both_teams(tmp_path):
+    path = write(tmp_path, MEMBERS.replace("{login: alice-1, from: 2023-01-01}", "{login: alice-1, from: 2022-12-31}"))
+    with pytest.raises(teams.TeamsError) as caught:
+        teams.load(path)
+    assert str(caught.value) == (
+        f"{path}:12: members: login 'alice-1' is in team a (from 2020-01-01 to 2022-12-31, line 6) and in team b "
+        "(from 2022-12-31, line 12) at the same time; a person's memberships must not overlap")
+
+
+def test_open_ended_membership_overlaps_any_later_one(tmp_path):
+    path = write(tmp_path, MEMBERS.replace("{login: alice-1, from: 2023-01-01}", "{login: BOB, from: 2030-01-01}"))
+    with pytest.raises(teams.TeamsError, match=r"login 'BOB' is in team a \(from 2021-06-01, line 7\) and in team b"):
+        teams.load(path)
+
+
+def test_every_membership_mistake_is_reported_in_one_run(tmp_path):
+    path = write(tmp_path, MEMBERS.replace("Alice-1, from: 2020-01-01", "a@b.org, from: 2020-01-01")
+                 .replace("{login: bob, from: 2021-06-01}", "{login: bob, from: 2021-06-31}")
+                 .replace("alice-1, from: 2023-01-01", "alice-1, from: 2023-01-01, to: 2022-01-01"))
+    with pytest.raises(teams.TeamsError) as caught:
+        teams.load(path)
+    assert [line.split(": ", 2)[1] for line in str(caught.value).splitlines()] == ["team a", "team a", "team b"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-import time
 
 import duckdb
 import pytest

@@ -8,7 +8,6 @@ the run partial; the rest are fetched next time.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from github import BadCredentialsException, GithubException, RateLimitExceededException, UnknownObjectException
 
-from etl import config, db, identity, load, source_config, teams, warehouse
+from etl import config, db, identity, load, portfolio, records, source_config, teams, warehouse
 from etl.github import client as gh_client
 from etl.github import fetch
 
@@ -53,7 +52,7 @@ class Outcome:
 
 def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = False) -> Outcome:
     """Run one refresh of the GitHub sources in `cfg` into the warehouse at `db_path`."""
-    team_rows = teams.load(cfg.teams_file)
+    team_rows, project_records, record_problems = _portfolio(cfg)
     known = {t["team_id"] for t in team_rows["teams"]}
     unknown = sorted(cfg.referenced_teams() - known)
     if unknown:
@@ -68,18 +67,36 @@ def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = Fal
             try:
                 incremental = _start(b, db_path, salt, full)
                 b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
-                _replace_table(b.con, "teams", team_rows["teams"])
-                _replace_table(b.con, "team_history", team_rows["team_history"])
+                if project_records is not None or not incremental:
+                    portfolio.save(b.con, team_rows, project_records or [], salt)
                 listed = _list_sources(client, cfg)
                 outcome.listed = len(listed)
                 people = fetch.People(salt)
                 _update(b.con, client, listed, people, outcome, incremental=incremental)
                 _finish(b, client, people, outcome)
+                if record_problems:
+                    b.status = "partial"
+                    kept = "the previous project records are kept" if incremental else "no project records loaded"
+                    note = f"{len(record_problems)} problem(s) in the project records, {kept}; first: {record_problems[0]}"
+                    b.stats["message"] = "; ".join(filter(None, [b.stats.get("message"), note]))
             except GithubException as exc:  # the run log gets the same one line the operator sees
                 raise _explain(exc, client) from None
     finally:
         client.close()
     return outcome
+
+
+def _portfolio(cfg: source_config.SourcesConfig) -> tuple[dict, list[dict] | None, list]:
+    """Teams and project records for this run. Broken records do not stop a refresh: they are
+    logged, and the previous records stay (None). Broken teams do stop it (TeamsError)."""
+    try:
+        team_rows, project_records = portfolio.read(cfg.records_dir, cfg.teams_file)
+        return team_rows, project_records, []
+    except records.RecordsError as exc:
+        team_rows = teams.load(cfg.teams_file)
+        for problem in exc.problems:
+            log.warning("project records: %s", problem)
+        return team_rows, None, exc.problems
 
 
 def _start(b: warehouse.Build, db_path: Path, salt: str, full: bool) -> bool:
@@ -296,11 +313,6 @@ def _save_people(con, people: fetch.People) -> None:
 def _problem(con, subject: str, kind: str, detail: str, message: str) -> None:
     load.save_rows(con, "data_problems", [{"source": "github", "subject": subject, "kind": kind, "detail": detail,
                                            "message": message, "detected_at": warehouse.utcnow()}], replace=True)
-
-
-def _replace_table(con, table: str, rows: list[dict]) -> None:
-    db.run(con, f'DELETE FROM "{table}"')
-    load.save_rows(con, table, rows)
 
 
 def _explain(exc: GithubException, client: gh_client.Client) -> RefreshError:

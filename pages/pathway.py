@@ -1,0 +1,106 @@
+"""Pathway: is R&D reaching operational use? Funnel, conversion, time in stage, stalls, readiness."""
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import data, filters, theme
+
+f = filters.current()
+st.title("R&D to operational pathway")
+st.caption(f"{f.describe()} · stages as they stood on {f.period.end:%d %b %Y}")
+
+progress = data.query("pathway_progress", date_to=f.period.end, teams=list(f.teams))
+if progress.empty:
+    st.info("No project of the chosen teams had started by the end of the period.")
+    st.stop()
+
+stages = data.query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
+pathway = stages[stages.phase != "closed"].sort_values("ordinal")
+reached = [int((progress.reached_ordinal >= o).sum()) for o in pathway.ordinal]
+
+st.subheader("How far projects get", anchor=False)
+left, right = st.columns([3, 2])
+with left:
+    funnel = go.Figure(go.Funnel(y=list(pathway.label), x=reached, textinfo="value+percent initial",
+                                 marker=dict(color=[theme.STAGE_COLOURS[s] for s in pathway.stage])))
+    funnel.update_layout(height=380)
+    st.plotly_chart(funnel, theme=None, key="funnel_chart",
+                    alt="Funnel of projects reaching each pathway stage: " + ", ".join(
+                        f"{label} {n}" for label, n in zip(pathway.label, reached)))
+with right:
+    conversion = pd.DataFrame({
+        "from": list(pathway.label[:-1]), "to": list(pathway.label[1:]),
+        "reached": reached[:-1], "went on": reached[1:],
+    })
+    conversion["conversion"] = (conversion["went on"] / conversion["reached"].where(conversion["reached"] > 0)).round(3)
+    st.dataframe(conversion, hide_index=True, column_config={
+        "from": "From", "to": "To", "reached": "Reached 'from'", "went on": "Reached 'to'",
+        "conversion": st.column_config.ProgressColumn("Conversion", format="percent", min_value=0, max_value=1)})
+    st.caption("Counts projects that reached each stage or a later one (stages can be skipped).")
+
+st.subheader("Reached, by lead team and by start year", anchor=False)
+rows = [{"stage": s.label, "ordinal": s.ordinal, "team": r.lead_team, "start_year": str(r.start_year)}
+        for s in pathway.itertuples() for r in progress.itertuples() if r.reached_ordinal >= s.ordinal]
+by = pd.DataFrame(rows)
+colours = theme.team_colours(data.query("team_list"))
+left, right = st.columns(2)
+with left:
+    counts = by.groupby(["ordinal", "stage", "team"], as_index=False).size()
+    fig = px.bar(counts, x="stage", y="size", color="team", color_discrete_map=colours,
+                 labels={"stage": "", "size": "Projects", "team": "Lead team"})
+    fig.update_layout(barmode="stack", height=380, legend_title_text="")
+    st.plotly_chart(fig, theme=None, key="by_team_chart", alt="Projects reaching each stage, stacked by lead team.")
+with right:
+    counts = by.groupby(["ordinal", "stage", "start_year"], as_index=False).size()
+    fig = px.bar(counts, x="stage", y="size", color="start_year", barmode="group",
+                 labels={"stage": "", "size": "Projects", "start_year": "Started"})
+    fig.update_layout(height=380)
+    st.plotly_chart(fig, theme=None, key="by_year_chart", alt="Projects reaching each stage, grouped by start year.")
+
+st.subheader("Time spent in each stage", anchor=False)
+spells = data.query("stage_durations", date_to=f.period.end, teams=list(f.teams))
+done = spells[~spells.is_current]
+if done.empty:
+    st.caption("No stage has been completed yet.")
+else:
+    fig = px.box(done, x="label", y="days", points="all", color="stage", color_discrete_map=theme.STAGE_COLOURS,
+                 category_orders={"label": list(pathway.label)}, hover_data=["project_id"],
+                 labels={"label": "", "days": "Days in stage"})
+    fig.update_layout(showlegend=False, height=380)
+    st.plotly_chart(fig, theme=None, key="durations_chart",
+                    alt="Box plot of days spent in each stage before moving on, one point per project.")
+    summary = done.groupby(["ordinal", "label"], as_index=False).days.agg(["count", "median", "max"])
+    st.caption(" · ".join(f"{r.label}: median {r.median:.0f} days ({r.count} projects)" for r in summary.itertuples()))
+
+st.subheader("Stalled projects", anchor=False)
+months = st.number_input("Stalled after this many months without a stage change or a commit", min_value=1,
+                         max_value=36, value=6, step=1, key="stalled_months", bind="query-params")
+stalled = data.query("stalled_projects", date_to=f.period.end, teams=list(f.teams), months=int(months))
+if stalled.empty:
+    st.success(f"No project has been quiet for {months} months or more.")
+else:
+    st.dataframe(stalled.drop(columns=["project_id"]), hide_index=True, column_config={
+        "title": "Project", "lead_team": "Lead team", "stage": "Stage",
+        "stage_since": st.column_config.DateColumn("Stage since", format="D MMM YYYY"),
+        "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
+        "months_quiet": st.column_config.NumberColumn("Months quiet")})
+
+st.subheader("Readiness of pilots for operations", anchor=False)
+ready = data.query("pilot_readiness", date_to=f.period.end, teams=list(f.teams))
+if ready.empty:
+    st.caption("No project is at pilot.")
+else:
+    checks = ["owner_named", "code_published", "tests_present", "dpia_done", "aia_done", "bus_factor_above_1"]
+    ready["ready"] = ready[checks].sum(axis=1).astype(str) + f" of {len(checks)}"
+    st.dataframe(ready.drop(columns=["project_id"]), hide_index=True, column_config={
+        "title": "Project", "lead_team": "Lead team",
+        "owner_named": st.column_config.CheckboxColumn("Owner named"),
+        "code_published": st.column_config.CheckboxColumn("Code published"),
+        "tests_present": st.column_config.CheckboxColumn("Tests", help="A test framework among its dependencies."),
+        "dpia_done": st.column_config.CheckboxColumn("DPIA", help="Done, or not needed."),
+        "aia_done": st.column_config.CheckboxColumn("AIA", help="Done, or not needed."),
+        "bus_factor": st.column_config.NumberColumn("Bus factor", help="Fewest people making half the commits "
+                                                                       "in the last 12 months."),
+        "bus_factor_above_1": st.column_config.CheckboxColumn("Bus factor > 1"),
+        "ready": "Checks passed"})

@@ -1,0 +1,135 @@
+"""Projects: the Assembly's portfolio, one record per project, and a form to submit a new one."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import data, filters, forms, theme
+from dashboard.text import plain
+
+f = filters.current()
+st.title("Projects")
+st.caption(f"{f.describe().split(' · ')[0]} · every project, whatever its dates; use *Active in* to pick a year")
+
+catalogue_tab, submit_tab = st.tabs(["Catalogue", "Submit a project"])
+
+with submit_tab:
+    forms.project_submission(data.query("team_list"))
+
+with catalogue_tab:
+    tags = data.query("project_tag_list")
+    everything = data.query("project_catalogue", teams=list(f.teams))
+    years = sorted({y for a, b in zip(everything.years_from, everything.years_to)
+                    for y in range(int(a), int(b if pd.notna(b) else f.period.end.year) + 1)}, reverse=True)
+    cols = st.columns([3, 2, 2, 1, 2])
+    search = cols[0].text_input("Search", key="q", bind="query-params", placeholder="Words in title, summary, tags")
+    stages = cols[1].multiselect("Stage", ["idea", "discovery", "proof_of_concept", "pilot", "operational", "paused",
+                                           "retired"], format_func=lambda s: s.replace("_", " ").capitalize(),
+                                 key="stage", bind="query-params", placeholder="Any stage")
+    tag = cols[2].selectbox("Tag", ["", *sorted(set(tags.tag))], format_func=lambda t: t or "Any tag",
+                            key="tag", bind="query-params")
+    year = cols[3].selectbox("Active in", [0, *years], format_func=lambda y: str(y) if y else "Any year",
+                             key="year", bind="query-params")
+    access = cols[4].multiselect("Data access", ["patient identifiable", "pseudonymised", "synthetic", "open"],
+                                 key="access", bind="query-params", placeholder="Any")
+    found = data.query("project_catalogue", teams=list(f.teams), stages=stages, tag=tag, active_year=int(year),
+                       data_access=access, search=search.strip())
+
+    st.metric("Projects", len(found), delta=None if len(found) == len(everything) else f"of {len(everything)}",
+              delta_color="off")
+    if found.empty:
+        st.info("No project matches these filters.")
+    else:
+        st.dataframe(
+            found, hide_index=True, height=min(560, 35 * (len(found) + 1) + 3),
+            column_order=["title", "lead_team", "stage", "stage_since", "years_from", "data_access", "tags",
+                          "repositories", "last_commit", "summary"],
+            column_config={
+                "title": st.column_config.TextColumn("Project", width="medium"), "lead_team": "Lead team",
+                "stage": "Stage", "stage_since": st.column_config.DateColumn("Since", format="MMM YYYY"),
+                "years_from": st.column_config.NumberColumn("From", format="%d"), "data_access": "Data access",
+                "tags": st.column_config.ListColumn("Tags"), "repositories": "Repos",
+                "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
+                "summary": st.column_config.TextColumn("Summary", width="large"),
+            },
+        )
+
+    st.divider()
+    titles = dict(zip(everything.project_id, everything.title))
+    chosen = st.selectbox("Project details", list(titles), format_func=titles.get, index=None, key="project",
+                          bind="query-params", placeholder="Choose a project to see its record")
+    if chosen is None:
+        st.stop()
+
+    p = data.query("project_detail", project_id=chosen).iloc[0]
+    st.header(p.title, anchor=False)
+    st.markdown(f"**{plain(p.summary)}**")
+    facts = st.columns(4)
+    facts[0].metric("Stage", p.stage_label, help=f"Since {p.stage_since:%d %b %Y}")
+    facts[1].metric("Lead team", p.lead_team, help=p.lead_team_name)
+    facts[2].metric("Years", f"{int(p.years_from)}–{int(p.years_to) if pd.notna(p.years_to) else 'now'}")
+    facts[3].metric("Data access", p.data_access or "not recorded")
+    if p.description:
+        st.markdown(plain(p.description))
+    def listed(value) -> list[str]:
+        return [] if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else list(value)
+
+    details = {
+        "Partner teams": ", ".join(listed(p.partner_teams)) or "none",
+        "Origin": p.origin or "not recorded", "Work area": p.work_area or "not recorded",
+        "Operational owner": p.operational_owner or "not named yet",
+        "Tags": ", ".join(listed(p.tags)) or "none",
+    }
+    st.markdown("  \n".join(f"**{k}:** {plain(v)}" for k, v in details.items()))
+
+    timeline = data.query("project_timeline", project_id=chosen, as_of=f.period.end)
+    st.subheader("Stage timeline", anchor=False)
+    spans = timeline.assign(left_on=timeline.left_on.fillna(pd.Timestamp(f.period.end)))
+    fig = px.timeline(spans, x_start="entered_on", x_end="left_on", y="label", color="stage",
+                      color_discrete_map=theme.STAGE_COLOURS, labels={"label": ""})
+    fig.update_layout(showlegend=False, height=80 + 40 * len(spans), yaxis=dict(autorange="reversed"))
+    st.plotly_chart(fig, theme=None, key="timeline_chart",
+                    alt=f"Timeline of the stages of {p.title}: " + ", ".join(
+                        f"{r.label} from {r.entered_on:%b %Y}" for r in timeline.itertuples()))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Governance", anchor=False)
+        st.dataframe(pd.DataFrame({
+            "check": ["Data protection impact assessment", "Algorithmic impact assessment", "Clinical safety case"],
+            "status": [p.dpia or "not recorded", p.aia or "not recorded", p.clinical_safety_case or "not recorded"],
+        }), hide_index=True, column_config={"check": "Check", "status": "Status"})
+    with right:
+        st.subheader("Impact", anchor=False)
+        if p.impact:
+            st.markdown(plain(p.impact))
+        numbers = [f"{int(p.hours_saved_per_year):,} hours saved a year" if pd.notna(p.hours_saved_per_year) else None,
+                   f"{int(p.organisations_using)} organisations using it" if pd.notna(p.organisations_using) else None]
+        st.markdown("  \n".join(n for n in numbers if n) or "No impact recorded yet.")
+
+    st.subheader("Outputs", anchor=False)
+    outputs = data.query("project_outputs_list", project_id=chosen)
+    if outputs.empty:
+        st.caption("No outputs recorded.")
+    for o in outputs.itertuples():
+        kind = o.kind.replace("_", " ")
+        when = f" ({o.published_on:%b %Y})" if pd.notna(o.published_on) else ""
+        link = f"[{plain(o.title)}]({o.url})" if isinstance(o.url, str) and o.url.startswith(("https://", "http://")) \
+            else plain(o.title)
+        st.markdown(f"- {plain(kind.capitalize())}: {link}{plain(when)}")
+
+    st.subheader("Repositories", anchor=False)
+    repos = data.query("project_repository_activity", project_id=chosen, as_of=f.period.end)
+    if repos.empty:
+        st.caption("No code repository recorded.")
+    else:
+        st.dataframe(repos, hide_index=True, column_config={
+            "full_name": "Repository", "host": "Host", "url": st.column_config.LinkColumn("Link", display_text="open"),
+            "loaded": st.column_config.CheckboxColumn("Loaded", help="Whether the ETL loads this repository's activity."),
+            "primary_language": "Language", "stars": "Stars", "license": "Licence", "archived": "Archived",
+            "commits_12m": st.column_config.NumberColumn("Commits (12 months)"),
+            "contributors_12m": st.column_config.NumberColumn("People (12 months)"),
+            "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
+        })
+    if p.record_path:
+        st.caption(f"Record: {plain(p.record_path)}")
