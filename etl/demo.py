@@ -1410,7 +1410,13 @@ def _with_governance_and_impact(record: dict) -> dict:
     elif reached == 3:
         out["impact"] = {"text": "Piloted with partner organisations; evaluation under way.",
                          "organisations_using": rng.randint(1, 4)}
+        if not out.get("operational_owner") and record["stages"][-1]["stage"] == "pilot" and rng.random() < 0.5:
+            out["operational_owner"] = rng.choice(_OWNERS)  # handover agreed before the pilot ends
     return out
+
+
+_OWNERS = ["NHS England Data Services", "National Patient Safety Team", "London Region Business Intelligence",
+           "NHS England Digital Analytics", "Screening Programmes Operations"]
 
 
 def build_demo(path, *, wait: float = 0, if_missing: bool = False) -> dict[str, int]:
