@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters, periods, theme
+from etl import warehouse
 from etl.config import ROOT
 
 PAGES = ROOT / "pages"
@@ -24,6 +25,16 @@ if not path.exists():
         data.ensure_warehouse(path)
 
 try:
+    missing = data.missing_tables(path)
+    if missing and warehouse.live_meta(path).get("contents") == "demo":
+        with st.spinner("The demo warehouse was built by an earlier version: rebuilding it (a few seconds)..."):
+            data.rebuild_demo(path)
+        missing = data.missing_tables(path)
+    if missing:
+        st.error(f"The warehouse at `{path}` was built by an earlier version of Assembly Insights and lacks "
+                 f"{', '.join(missing)}. Run `python -m etl refresh` (or `python -m etl records load`): "
+                 "the new build adds them and keeps your data.")
+        st.stop()
     status = data.query("data_status")
     teams = data.query("team_list")
 except duckdb.Error as exc:
@@ -55,6 +66,8 @@ navigation = st.navigation([
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page(PAGES / "projects.py", title="Projects", icon=":material/folder_open:"),
     st.Page(PAGES / "pathway.py", title="Pathway", icon=":material/conversion_path:"),
+    st.Page(PAGES / "tech_stack.py", title="Tech stack", icon=":material/stacks:"),
+    st.Page(PAGES / "radar.py", title="Tech radar", icon=":material/radar:"),
     st.Page(PAGES / "repositories.py", title="Repositories", icon=":material/code:"),
 ])
 navigation.run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import math
 import os
 import random
@@ -31,6 +32,10 @@ TOKEN = "benchmark-token"
 T0 = dt.datetime(2023, 4, 3, 9, 0)
 
 
+NOTEBOOK = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "metadata": {}, "outputs": [], "source": "import matplotlib.pyplot as plt\nimport seaborn"}]})
+
+
 def populate(gh: FakeGitHub, repos: int, commits_per_repo: int, seed: int = 1) -> int:
     rng = random.Random(seed)
     orgs = ["nhsx", "nhsengland", "NHSDigital"]
@@ -44,6 +49,9 @@ def populate(gh: FakeGitHub, repos: int, commits_per_repo: int, seed: int = 1) -
         n = max(1, int(rng.expovariate(1 / commits_per_repo)))
         for c in range(n):
             files = {"requirements.txt": "pandas>=2\nscikit-learn\n"} if c == 0 else {f"src/m{c % 7}.py": f"v{c}"}
+            if c == 0 and i % 10 == 5:  # a prototype with no manifest: dependencies inferred from its imports
+                files = {"src/model.py": "import pandas as pd\nfrom sklearn import linear_model\n",
+                         "notebooks/explore.ipynb": NOTEBOOK}
             if c == 0 and i % 4 == 0:
                 files["pyproject.toml"] = '[project]\nname = "x"\ndependencies = ["numpy>=1.26", "torch"]\n'
             gh.commit(name, message=f"change {c}", date=T0 + dt.timedelta(hours=c * 7 + i),

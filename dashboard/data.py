@@ -41,6 +41,23 @@ def ensure_warehouse(path: Path) -> bool:
     return True
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _missing_tables(path: str, file_version: str) -> list[str]:
+    return warehouse.missing_tables(Path(path))
+
+
+def missing_tables(path: Path) -> list[str]:
+    """Tables this version needs that the warehouse at `path` lacks (built by an earlier version)."""
+    return _missing_tables(str(path), version(path))
+
+
+def rebuild_demo(path: Path) -> None:
+    """Replace an outdated demo warehouse with a current one."""
+    from etl import demo
+
+    demo.build_demo(path, wait=300)
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _reader(path: str, file_version: str):
     return warehouse.open_read_only(Path(path))

@@ -36,6 +36,16 @@ def team_colours(teams) -> dict[str, str]:
     return colours
 
 
+def top_with_other(frame, column: str, weight: str, keep: int = len(CATEGORICAL) - 1, other: str = "Other"):
+    """`frame` with all but the `keep` heaviest values of `column` folded into `other`, and a
+    colour map that gives each kept value its own colour and `other` grey, so no two share one."""
+    kept = list(frame.groupby(column)[weight].sum().nlargest(keep).index)
+    folded = frame.assign(**{column: frame[column].where(frame[column].isin(kept), other)})
+    colours = {value: CATEGORICAL[i] for i, value in enumerate(kept)}
+    colours[other] = UNMAPPED
+    return folded, colours
+
+
 def register() -> None:
     """Make the NHS template Plotly's default (idempotent)."""
     template = go.layout.Template(pio.templates["plotly_white"])

@@ -3,7 +3,8 @@
 Commands:
   demo        build the deterministic demo warehouse
   refresh     load GitHub organisations and repositories (incremental), teams and records
-  check       validate project records and data/teams.yml without loading anything
+  check       validate project records, data/teams.yml, data/taxonomy.yml and data/radar.yml
+              without loading anything
   records     import a register into record files, or load the records
   status      print the last runs and the row count of every table
   dictionary  write (or --check) the data dictionary in data/README.md from the schema
@@ -56,13 +57,21 @@ def cmd_refresh(args) -> int:
 def cmd_check(args) -> int:
     from etl import portfolio, records
 
-    problems = records.check(Path(args.records or portfolio.DEFAULT_RECORDS), Path(args.teams or config.DATA_DIR / "teams.yml"))
+    from etl import reference
+
+    problems = [str(p) for p in records.check(Path(args.records or portfolio.DEFAULT_RECORDS),
+                                              Path(args.teams or config.DATA_DIR / "teams.yml"))]
+    for read in (reference.taxonomy, reference.radar):
+        try:
+            read()
+        except reference.ReferenceError as exc:
+            problems += str(exc).splitlines()
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s); nothing was loaded.", file=sys.stderr)
         return 1
-    print("All records and teams are valid.", file=sys.stderr)
+    print("All records, teams, the taxonomy and the radar are valid.", file=sys.stderr)
     return 0
 
 
@@ -156,7 +165,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--repo", action="append", metavar="OWNER/NAME", help="also load this repository (repeatable)")
     r.add_argument("--full", action="store_true", help="reload everything instead of only what changed")
     r.set_defaults(func=cmd_refresh)
-    c = sub.add_parser("check", help="validate project records and teams without loading")
+    c = sub.add_parser("check", help="validate project records, teams, taxonomy and radar without loading")
     c.add_argument("--records", metavar="DIR", help="folder of project records (default data/projects)")
     c.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
     c.set_defaults(func=cmd_check)

@@ -616,6 +616,20 @@ _DEPS = {
     "notebooks": ["pandas", "numpy", "matplotlib", "seaborn", "scikit-learn"],
 }
 _PY_SPECS = [">=2.0", ">=1.5,<3", "==1.3.2", "~=1.2", ">=0.4", "==2.1.4", ">=4.30", "<2.0", ">=1.24"]
+# Realistic constraints for the libraries the Tech stack page follows across major versions;
+# older majors linger in some repositories, as they do in any estate.
+_KEY_SPECS = {
+    "pandas": ["==1.3.5", ">=1.5,<2", "==2.1.4", ">=2.0", "~=2.2"],
+    "numpy": ["==1.21.6", ">=1.24,<2", "==1.26.4", ">=2.0", "~=2.1"],
+    "scikit-learn": ["==0.24.2", ">=1.0", "==1.3.2", "~=1.5"],
+    "torch": ["==1.13.1", ">=2.0", "==2.3.1", "~=2.4"],
+    "matplotlib": ["==3.5.3", ">=3.7", "~=3.8"],
+    "sqlalchemy": ["==1.4.46", ">=1.4,<2", ">=2.0", "~=2.0"],
+    "pydantic": ["==1.10.13", ">=1.10,<2", ">=2.0", "~=2.7"],
+    "streamlit": ["==1.12.0", ">=1.30", "~=1.40"],
+    "plotly": ["==4.14.3", "==5.13.1", ">=5.18", ">=6.0"],
+    "transformers": ["==4.30.2", ">=4.40", "~=4.44"],
+}
 _R_SPECS = [">= 1.1.0", ">= 3.4.0", ">= 1.0.0", ">= 0.3.0"]
 _NPM_SPECS = ["^18.2.0", "^7.8.0", "^2.27.0", "~5.4.0", "^1.6.0", "^9.0.0", "^3.0.1"]
 
@@ -921,6 +935,9 @@ def _dependencies(rng: random.Random, spec: dict, uses_toolkit: bool) -> list[di
             if (manifest, pkg) in rows:
                 continue
             version = None if inferred or rng.random() < 0.25 else rng.choice(specs)
+            if version and pkg in _KEY_SPECS:
+                # A separate generator, so the rest of the demo stays as it was.
+                version = random.Random(f"{full_name}:{manifest}:{pkg}").choice(_KEY_SPECS[pkg])
             rows[(manifest, pkg)] = {"full_name": full_name, "manifest_path": manifest, "ecosystem": ecosystem,
                                      "package": pkg, "version_spec": version, "inferred": inferred}
 

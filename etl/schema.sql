@@ -337,10 +337,64 @@ CREATE TABLE IF NOT EXISTS data_problems (
 COMMENT ON TABLE data_problems IS 'Data-quality findings of the ETL that did not stop a run: repositories mapped to no team, manifests that could not be parsed or were too large, repositories that could not be fetched.';
 COMMENT ON COLUMN data_problems.source IS 'Source that found the problem: github, git or records.';
 COMMENT ON COLUMN data_problems.subject IS 'What the problem is about, usually a repository full_name.';
-COMMENT ON COLUMN data_problems.kind IS 'unmapped_repository, manifest_unparsed, manifest_too_large, manifest_binary, fetch_failed.';
+COMMENT ON COLUMN data_problems.kind IS 'unmapped_repository, manifest_unparsed, manifest_too_large, file_unreadable, source_unparsed (a notebook or source file whose imports could not be read), source_too_large, sources_capped (more Python files than are read for imports), fetch_failed.';
 COMMENT ON COLUMN data_problems.detail IS 'Where within the subject, e.g. the manifest path; empty when the whole subject is meant.';
 COMMENT ON COLUMN data_problems.message IS 'What is wrong, in one sentence.';
 COMMENT ON COLUMN data_problems.detected_at IS 'When the problem was last seen (UTC).';
+
+CREATE TABLE IF NOT EXISTS categories (
+    category    VARCHAR PRIMARY KEY,
+    label       VARCHAR NOT NULL,
+    description VARCHAR
+);
+COMMENT ON TABLE categories IS 'Categories of the package taxonomy (data/taxonomy.yml), e.g. deep learning, visualisation.';
+COMMENT ON COLUMN categories.category IS 'Category id, e.g. deep-learning.';
+COMMENT ON COLUMN categories.label IS 'Category name as shown to people.';
+COMMENT ON COLUMN categories.description IS 'What belongs in the category.';
+
+CREATE TABLE IF NOT EXISTS package_categories (
+    ecosystem VARCHAR NOT NULL,
+    package   VARCHAR NOT NULL,
+    category  VARCHAR NOT NULL,
+    PRIMARY KEY (ecosystem, package)
+);
+COMMENT ON TABLE package_categories IS 'The curated package taxonomy (data/taxonomy.yml): which category each known package belongs to. Conda packages are matched through their PyPI names.';
+COMMENT ON COLUMN package_categories.ecosystem IS 'pypi or cran.';
+COMMENT ON COLUMN package_categories.package IS 'Package name as in dependencies.package.';
+COMMENT ON COLUMN package_categories.category IS 'Category (categories.category).';
+
+CREATE TABLE IF NOT EXISTS radar_entries (
+    name        VARCHAR PRIMARY KEY,
+    quadrant    VARCHAR NOT NULL,
+    ring        VARCHAR NOT NULL CHECK (ring IN ('adopt', 'trial', 'assess', 'hold')),
+    since       DATE NOT NULL,
+    rationale   VARCHAR NOT NULL,
+    match_kind  VARCHAR CHECK (match_kind IN ('pypi', 'cran', 'npm', 'conda', 'language')),
+    match_value VARCHAR
+);
+COMMENT ON TABLE radar_entries IS 'The Assembly''s curated tech radar (data/radar.yml): each technology''s current ring and why.';
+COMMENT ON COLUMN radar_entries.name IS 'Technology as named on the radar, e.g. pandas, Python.';
+COMMENT ON COLUMN radar_entries.quadrant IS 'Radar quadrant: languages, libraries, tools or platforms.';
+COMMENT ON COLUMN radar_entries.ring IS 'Current ring: adopt, trial, assess or hold.';
+COMMENT ON COLUMN radar_entries.since IS 'Date the technology entered its current ring.';
+COMMENT ON COLUMN radar_entries.rationale IS 'Why it is in its current ring.';
+COMMENT ON COLUMN radar_entries.match_kind IS 'How usage is measured: a package of an ecosystem (pypi, cran, npm, conda) or a language; NULL when usage cannot be measured from repositories.';
+COMMENT ON COLUMN radar_entries.match_value IS 'Package name or language name (as in dependencies.package or repo_languages.language).';
+
+CREATE TABLE IF NOT EXISTS radar_moves (
+    name      VARCHAR NOT NULL,
+    moved_on  DATE NOT NULL,
+    ring_from VARCHAR,
+    ring_to   VARCHAR NOT NULL,
+    rationale VARCHAR NOT NULL,
+    PRIMARY KEY (name, moved_on)
+);
+COMMENT ON TABLE radar_moves IS 'History of the curated radar: every dated ring move with its rationale.';
+COMMENT ON COLUMN radar_moves.name IS 'Technology (radar_entries.name).';
+COMMENT ON COLUMN radar_moves.moved_on IS 'Date of the move.';
+COMMENT ON COLUMN radar_moves.ring_from IS 'Ring before the move; NULL when the technology joined the radar.';
+COMMENT ON COLUMN radar_moves.ring_to IS 'Ring after the move.';
+COMMENT ON COLUMN radar_moves.rationale IS 'Why it moved.';
 
 CREATE TABLE IF NOT EXISTS etl_runs (
     run_id                VARCHAR PRIMARY KEY,
@@ -409,3 +463,33 @@ FROM projects p
 JOIN teams t ON t.team_id = p.lead_team_id
 JOIN stages s ON s.stage = p.current_stage;
 COMMENT ON VIEW project_overview IS 'Projects with their lead team''s label and their stage''s label, pathway position and phase.';
+
+CREATE OR REPLACE VIEW package_usage AS
+SELECT
+    d.full_name,
+    r.team_id,
+    d.ecosystem,
+    d.package,
+    d.version_spec,
+    d.inferred,
+    coalesce(pc.category, 'uncategorised') AS category,
+    -- The major version a constraint allows from: `==1.3`, `>=2.0`, `~=1.2`, `^18.2`, `>= 1.1.0`
+    -- give 1, 2, 1, 18, 1; a constraint with only an upper bound (`<2.0`) gives none.
+    TRY_CAST(regexp_extract(d.version_spec, '(?:^|,)\s*(?:===|==|>=|~=|\^|~|=|>)?\s*v?(\d+)', 1) AS INTEGER) AS major_version
+FROM dependencies d
+JOIN repositories r USING (full_name)
+LEFT JOIN package_categories pc
+       ON pc.package = d.package
+      AND pc.ecosystem = CASE WHEN d.ecosystem = 'conda' THEN 'pypi' ELSE d.ecosystem END;
+COMMENT ON VIEW package_usage IS 'Dependencies with the team owning the repository, the taxonomy category (conda packages matched through their PyPI names) and the major version the version constraint starts from (none when it only gives an upper bound).';
+
+CREATE OR REPLACE VIEW repo_activity_windows AS
+SELECT
+    c.full_name,
+    min(c.authored_at) AS first_commit,
+    max(c.authored_at) AS last_commit
+FROM commits c
+JOIN people p USING (person_key)
+WHERE NOT p.is_bot
+GROUP BY c.full_name;
+COMMENT ON VIEW repo_activity_windows IS 'First and last commit by a person (not a bot) in each repository.';

@@ -103,6 +103,23 @@ def table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> l
     return [r[0] for r in rows]
 
 
+def missing_tables(path: Path) -> list[str]:
+    """Tables of the current contract that the live warehouse at `path` lacks: it was built by an
+    earlier version. Adding tables is the only kind of change made without a new SCHEMA_VERSION,
+    so the next build (demo, refresh or records load) adds them and keeps everything else."""
+    con = open_read_only(path)
+    try:
+        have = set(table_names(con, "warehouse"))
+    finally:
+        con.close()
+    fresh = duckdb.connect(":memory:")
+    try:
+        apply_schema(fresh)
+        return [t for t in table_names(fresh) if t not in have]
+    finally:
+        fresh.close()
+
+
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: scalar(con, f'SELECT count(*) FROM "{t}"') for t in table_names(con)}
 
@@ -194,7 +211,10 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
 
 
 def _finish(b: Build) -> None:
-    """Check the new warehouse, log the run in it, and make it durable."""
+    """Load the reference data, check the new warehouse, log the run in it, make it durable."""
+    from etl import reference  # reference -> load -> warehouse: imported here, not at the top
+
+    reference.save(b.con)
     problems = check_integrity(b.con)
     if problems:
         raise WarehouseError("the new warehouse is inconsistent, nothing was replaced:\n  " + "\n  ".join(problems))

@@ -6,6 +6,7 @@ keeps a real git-like history per repository, paginates, rate-limits and fails o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import os
 import signal
@@ -411,4 +412,86 @@ def test_broken_records_do_not_stop_a_refresh_and_the_previous_records_stay(gh, 
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT project_id, title FROM projects").fetchall() == [("demand", "Demand model")]
     assert con.execute("SELECT count(*) FROM repositories").fetchone()[0] == 4
+    con.close()
+
+
+def notebook(*cells: str) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3"}},
+                       "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells]})
+
+
+def test_repository_without_a_manifest_gets_dependencies_inferred_from_its_imports(gh, tmp_path):
+    populate(gh, org_size=1)
+    # A notebook big enough that GitHub's GraphQL truncates its text: read through REST instead.
+    outputs = [{"output_type": "stream", "name": "stdout", "text": ["x" * 1000 + "\n"] * 600}]
+    big = json.loads(notebook("import seaborn as sns\nfrom statsmodels.tsa import arima"))
+    big["cells"][0]["outputs"] = outputs
+    gh.add_repo("nhsengland/prototype", languages={"Jupyter Notebook": 9000, "Python": 3000})
+    gh.commit("nhsengland/prototype", message="Prototype", date=day(3), author_login="analyst-4", files={
+        "src/model.py": "import numpy as np\nfrom sklearn.linear_model import LogisticRegression\n"
+                        "import cv2\nfrom PIL import Image\nfrom helpers import clean\nimport os, json\n",
+        "src/helpers.py": "import pandas as pd\n",
+        "notebooks/explore.ipynb": notebook("%matplotlib inline\nimport matplotlib.pyplot as plt", "!pip install x"),
+        "notebooks/large.ipynb": json.dumps(big),
+        "notebooks/broken.ipynb": '{"cells": [',
+    })
+    db = tmp_path / "w.duckdb"
+    refresh.refresh(db, sources(tmp_path))
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT package, manifest_path, version_spec, inferred FROM dependencies "
+                       "WHERE full_name = 'nhsengland/prototype' ORDER BY package").fetchall()
+    assert rows == [
+        ("matplotlib", "notebooks/explore.ipynb", None, True),
+        ("numpy", "src/model.py", None, True),
+        ("opencv-python", "src/model.py", None, True),
+        ("pandas", "src/helpers.py", None, True),
+        ("pillow", "src/model.py", None, True),
+        ("scikit-learn", "src/model.py", None, True),
+        ("seaborn", "notebooks/large.ipynb", None, True),
+        ("statsmodels", "notebooks/large.ipynb", None, True),
+    ]
+    problems = con.execute("SELECT kind, detail FROM data_problems WHERE subject = 'nhsengland/prototype' "
+                           "AND kind <> 'unmapped_repository'").fetchall()
+    assert problems == [("source_unparsed", "notebooks/broken.ipynb")]
+    blob_reads = [r for r in gh.requests if "/repos/nhsengland/prototype/git/blobs/" in r["path"]]
+    assert len(blob_reads) == 1  # only the truncated notebook
+    # Repositories with a manifest are not read for imports: model.py's sklearn is not inferred there.
+    assert con.execute("SELECT count(*) FROM dependencies WHERE inferred AND full_name <> 'nhsengland/prototype'"
+                       ).fetchone() == (0,)
+    con.close()
+
+
+def test_utf16_requirements_file_is_read_through_the_blob_api(gh, tmp_path):
+    populate(gh, org_size=1)
+    text = "# exported on Windows\r\npandas==2.2.1\r\nnumpy>=1.26\r\n"
+    gh.commit("nhsengland/unmapped-tool", message="Windows export", date=day(6), author_login="analyst-2",
+              files={"requirements.txt": "\ufeff".encode("utf-16-le") + text.encode("utf-16-le"),
+                     "pyproject.toml": None})
+    db = tmp_path / "w.duckdb"
+    refresh.refresh(db, sources(tmp_path))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT package, version_spec, inferred FROM dependencies "
+                       "WHERE full_name = 'nhsengland/unmapped-tool' ORDER BY 1").fetchall() == [
+        ("numpy", ">=1.26", False), ("pandas", "==2.2.1", False)]
+    assert con.execute("SELECT count(*) FROM data_problems WHERE subject = 'nhsengland/unmapped-tool' "
+                       "AND kind <> 'unmapped_repository'").fetchone() == (0,)
+    assert any("/repos/nhsengland/unmapped-tool/git/blobs/" in r["path"] for r in gh.requests)
+    con.close()
+
+
+def test_python_files_beyond_the_cap_are_reported_not_read(gh, tmp_path, monkeypatch):
+    from etl import imports
+
+    populate(gh, org_size=1)
+    monkeypatch.setattr(imports, "MAX_FILES", 3)
+    gh.add_repo("nhsengland/many-scripts", languages={"Python": 500})
+    gh.commit("nhsengland/many-scripts", message="scripts", date=day(3), author_login="analyst-4",
+              files={f"s{i}.py": f"import {name}\n" for i, name in enumerate(["numpy", "pandas", "scipy", "torch"])})
+    db = tmp_path / "w.duckdb"
+    refresh.refresh(db, sources(tmp_path))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT package FROM dependencies WHERE full_name = 'nhsengland/many-scripts' ORDER BY 1"
+                       ).fetchall() == [("numpy",), ("pandas",), ("scipy",)]
+    assert con.execute("SELECT kind, detail FROM data_problems WHERE subject = 'nhsengland/many-scripts' "
+                       "AND kind <> 'unmapped_repository'").fetchall() == [("sources_capped", "s3.py")]
     con.close()

@@ -831,3 +831,70 @@ def test_manifest_error_is_a_value_error_and_survives_pickling():
         "setup.py", "invalid Python syntax", 3, "setup.py, line 3: invalid Python syntax",
     )
     assert str(ManifestError("renv.lock", "expected a JSON object")) == "renv.lock: expected a JSON object"
+
+
+# ---------------------------------------------------------------------------------------
+# Bytes: decoding before parsing
+
+WINDOWS_REQUIREMENTS = "# Saved from Notepad: café\r\nnumpy==1.26.4\r\npandas>=2.0\r\nscikit_learn\r\n"
+WINDOWS_ROWS = rows("requirements.txt", "pypi", ("numpy", "==1.26.4"), ("pandas", ">=2.0"), ("scikit-learn", None))
+
+
+def test_parse_bytes_reads_utf16_le_with_a_byte_order_mark():
+    data = WINDOWS_REQUIREMENTS.encode("utf-16")  # what Windows "Save as Unicode" writes
+    assert data.startswith(b"\xff\xfe")
+    assert manifests.parse_bytes("requirements.txt", data) == WINDOWS_ROWS
+
+
+def test_parse_bytes_reads_utf8_with_a_byte_order_mark():
+    data = WINDOWS_REQUIREMENTS.encode("utf-8-sig")
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert manifests.parse_bytes("requirements.txt", data) == WINDOWS_ROWS
+
+
+@pytest.mark.parametrize("encoding, bom", [
+    ("utf-8", b""),
+    ("utf-16-le", b"\xff\xfe"),
+    ("utf-16-be", b"\xfe\xff"),
+    ("utf-16-le", b""),
+    ("utf-16-be", b""),
+    ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ("utf-32-be", b"\x00\x00\xfe\xff"),
+])
+def test_decode_encodings(encoding, bom):
+    data = bom + WINDOWS_REQUIREMENTS.encode(encoding)
+    assert manifests.decode(data, "requirements.txt") == WINDOWS_REQUIREMENTS
+    assert manifests.parse_bytes("requirements.txt", data) == WINDOWS_ROWS
+
+
+def test_decode_keeps_text_that_merely_looks_odd():
+    assert manifests.decode(b"", "requirements.txt") == ""
+    assert manifests.decode("numpy  # ≥ 1.26 ✓\n".encode(), "requirements.txt") == "numpy  # ≥ 1.26 ✓\n"
+    # A PEP 263 declaration is honoured for code that is not UTF-8.
+    legacy = "# -*- coding: latin-1 -*-\nfrom setuptools import setup\nsetup(name='x', author='Zoë',\n" \
+             "      install_requires=['numpy'])\n"
+    assert manifests.decode(legacy.encode("latin-1"), "setup.py") == legacy
+    assert manifests.parse_bytes("setup.py", legacy.encode("latin-1")) == rows("setup.py", "pypi", ("numpy", None))
+
+
+@pytest.mark.parametrize("data", [
+    b"numpy\n\xff\xfe\xfa pandas\n",           # not UTF-8, no mark
+    "pandas  # £5\n".encode("cp1252"),         # Windows code page
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",  # binary with NULs
+    b"numpy\x00\n",                            # UTF-8 with a stray NUL
+    b"\xff\xfen\x00\x00\xd8",                  # UTF-16 mark, then a lone surrogate
+    b"\xef\xbb\xbfnumpy \xff\n",               # UTF-8 mark, then invalid UTF-8
+    b"# coding: no-such-codec\n\xff\n",        # a declaration naming no codec
+])
+def test_undecodable_bytes_raise_naming_the_path(data):
+    with pytest.raises(ManifestError, match=r"^envs/requirements-dev\.txt: not text in UTF-8 or UTF-16$"):
+        manifests.parse_bytes("envs/requirements-dev.txt", data)
+    with pytest.raises(ManifestError, match=r"^scripts/etl\.py: not text in UTF-8 or UTF-16$"):
+        manifests.decode(data, "scripts/etl.py")
+
+
+def test_parse_bytes_refuses_non_manifests_and_oversized_data():
+    with pytest.raises(ManifestError, match=r"^README\.md: not a dependency manifest"):
+        manifests.parse_bytes("README.md", b"numpy\n")
+    with pytest.raises(ManifestError, match=r"^requirements\.txt: larger than 1000000 bytes"):
+        manifests.parse_bytes("requirements.txt", b"numpy\n" * (manifests.MAX_MANIFEST_BYTES // 6 + 1))

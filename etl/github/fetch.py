@@ -6,7 +6,9 @@ attribute access costs an extra request.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from github.GithubObject import GithubObject
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
-from etl import identity, manifests
+from etl import identity, imports, manifests
 
 COAUTHOR = re.compile(r"^\s*co-authored-by:\s*(?P<name>.*?)\s*<(?P<email>[^<>\s]+)>\s*$", re.IGNORECASE | re.MULTILINE)
 GRAPHQL_FILES_PER_QUERY = 50
@@ -208,42 +210,136 @@ def manifest_paths(tree: list[dict]) -> tuple[list[str], list[dict]]:
     return sorted(wanted), problems
 
 
-def fetch_contents(client_github, repo: Repository, branch: str, known_tree_sha: str | None) -> Contents | None:
-    """Languages and dependency manifests of the default branch; None if its root tree is
-    unchanged since `known_tree_sha` (then neither can have changed).
+def source_paths(tree: list[dict]) -> tuple[list[str], list[dict]]:
+    """Python files and notebooks to infer imports from: at most imports.MAX_FILES, each under
+    imports.MAX_SOURCE_BYTES, in path order; problems for what is left out."""
+    wanted, problems = [], []
+    for entry in tree:
+        if entry.get("type") != "blob" or imports.source_kind(entry["path"]) is None:
+            continue
+        if (entry.get("size") or 0) > imports.MAX_SOURCE_BYTES:
+            problems.append({"kind": "source_too_large", "detail": entry["path"],
+                             "message": f"{entry['path']} is {entry['size']:,} bytes, over the 1 MB limit; "
+                                        "its imports were not read"})
+        else:
+            wanted.append(entry["path"])
+    wanted.sort()
+    if len(wanted) > imports.MAX_FILES:
+        problems.append({"kind": "sources_capped", "detail": wanted[imports.MAX_FILES],
+                         "message": f"{len(wanted):,} Python files and notebooks; imports were read from the first "
+                                    f"{imports.MAX_FILES} in path order"})
+        wanted = wanted[:imports.MAX_FILES]
+    return wanted, problems
 
-    The git tree costs one request; the languages (GitHub Linguist's bytes per language)
-    and the manifest files one GraphQL query per 50 files.
+
+@functools.cache
+def _import_names() -> dict[str, str | None]:
+    return imports.load_mapping()
+
+
+def fetch_contents(client_github, repo: Repository, branch: str, known_tree_sha: str | None) -> Contents | None:
+    """Languages and dependencies of the default branch; None if its root tree is unchanged
+    since `known_tree_sha` (then neither can have changed).
+
+    Dependencies come from the manifest files. A repository with no Python manifest has its
+    Python files and notebooks read instead, and the distributions they import are recorded
+    as inferred. The git tree costs one request; the languages and the files one GraphQL
+    query per 50 files (or 4 MB); a file GitHub's GraphQL will not give as text (UTF-16, or
+    truncated) one REST request more.
     """
     tree = listed(repo.get_git_tree(branch, recursive=True))
     if known_tree_sha and tree["sha"] == known_tree_sha:
         return None
+    blobs = {e["path"]: e for e in tree["tree"] if e.get("type") == "blob"}
     paths, problems = manifest_paths(tree["tree"])
-    languages: dict[str, int] = {}
+    languages, texts = _read_files(client_github, repo, branch, paths, blobs, problems, with_languages=True)
     deps: list[dict] = []
-    for start in range(0, max(len(paths), 1), GRAPHQL_FILES_PER_QUERY):
-        chunk = paths[start:start + GRAPHQL_FILES_PER_QUERY]
-        found = _graphql_repository(client_github, repo.full_name, branch, chunk, with_languages=start == 0)
-        if start == 0:
+    for path in paths:
+        if path not in texts:
+            continue
+        try:
+            content = texts[path]
+            rows = manifests.parse(path, content) if isinstance(content, str) else manifests.parse_bytes(path, content)
+        except manifests.ManifestError as exc:
+            problems.append({"kind": "manifest_unparsed", "detail": path, "message": str(exc)})
+            continue
+        deps.extend({"full_name": repo.full_name, **row, "inferred": False} for row in rows)
+    if not any(manifests.manifest_kind(p) in PYTHON_MANIFESTS for p in blobs):
+        sources, skipped = source_paths(tree["tree"])
+        problems.extend(skipped)
+        if sources:
+            _, source_texts = _read_files(client_github, repo, branch, sources, blobs, problems, with_languages=False)
+            files = {}
+            for path, content in source_texts.items():
+                try:
+                    files[path] = content if isinstance(content, str) else manifests.decode(content, path)
+                except manifests.ManifestError as exc:
+                    problems.append({"kind": "source_unparsed", "detail": path, "message": str(exc)})
+            rows, inferred_problems = imports.infer(files, mapping=_import_names(), also_local=list(blobs))
+            problems.extend(inferred_problems)
+            deps.extend({"full_name": repo.full_name, **row, "inferred": True} for row in rows)
+    language_rows = [{"full_name": repo.full_name, "language": lang, "bytes": n} for lang, n in sorted(languages.items())]
+    return Contents(tree["sha"], language_rows, _unique_dependencies(deps), problems)
+
+
+PYTHON_MANIFESTS = {manifests.REQUIREMENTS, manifests.PYPROJECT, manifests.SETUP_CFG, manifests.SETUP_PY,
+                    manifests.PIPFILE, manifests.CONDA_ENV}
+GRAPHQL_BYTES_PER_QUERY = 4_000_000
+
+
+def _chunks(paths: list[str], blobs: dict[str, dict]) -> list[list[str]]:
+    """Paths in groups of at most GRAPHQL_FILES_PER_QUERY files and GRAPHQL_BYTES_PER_QUERY bytes."""
+    chunks, current, size = [], [], 0
+    for path in paths:
+        n = blobs.get(path, {}).get("size") or 0
+        if current and (len(current) == GRAPHQL_FILES_PER_QUERY or size + n > GRAPHQL_BYTES_PER_QUERY):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(path)
+        size += n
+    return chunks + [current] if current else chunks
+
+
+def _read_files(client_github, repo: Repository, branch: str, paths: list[str], blobs: dict[str, dict],
+                problems: list[dict], *, with_languages: bool) -> tuple[dict[str, int], dict[str, str | bytes]]:
+    """The content of `paths` on `branch`: text from GraphQL, or the raw bytes (REST) of a file
+    GraphQL calls binary or truncates. With `with_languages`, the first query (made even for no
+    paths) also returns GitHub Linguist's bytes per language. Unreadable files become problems."""
+    languages: dict[str, int] = {}
+    texts: dict[str, str | bytes] = {}
+    for n, chunk in enumerate(_chunks(paths, blobs) or [[]]):
+        first = with_languages and n == 0
+        if not chunk and not first:
+            continue
+        found = _graphql_repository(client_github, repo.full_name, branch, chunk, with_languages=first)
+        if first:
             languages = {e["node"]["name"]: int(e["size"]) for e in (found.get("languages") or {}).get("edges", [])}
         for i, path in enumerate(chunk):
             blob = found.get(f"f{i}")
             if blob is None:
-                problems.append({"kind": "manifest_unreadable", "detail": path, "message": f"{path} could not be read"})
-            elif blob.get("isBinary") or blob.get("text") is None:
-                problems.append({"kind": "manifest_binary", "detail": path, "message": f"{path} is not text"})
-            elif blob.get("isTruncated"):
-                problems.append({"kind": "manifest_too_large", "detail": path,
-                                 "message": f"{path} is {blob.get('byteSize', 0):,} bytes; GitHub truncated it, not read"})
+                problems.append({"kind": "file_unreadable", "detail": path, "message": f"{path} could not be read"})
+            elif blob.get("isBinary") or blob.get("isTruncated") or blob.get("text") is None:
+                raw = _blob_bytes(repo, blobs.get(path, {}).get("sha"))
+                if raw is None:
+                    problems.append({"kind": "file_unreadable", "detail": path, "message": f"{path} could not be read"})
+                else:
+                    texts[path] = raw
             else:
-                try:
-                    rows = manifests.parse(path, blob["text"])
-                except manifests.ManifestError as exc:
-                    problems.append({"kind": "manifest_unparsed", "detail": path, "message": str(exc)})
-                    continue
-                deps.extend({"full_name": repo.full_name, **row, "inferred": False} for row in rows)
-    language_rows = [{"full_name": repo.full_name, "language": lang, "bytes": n} for lang, n in sorted(languages.items())]
-    return Contents(tree["sha"], language_rows, _unique_dependencies(deps), problems)
+                texts[path] = blob["text"]
+    return languages, texts
+
+
+def _blob_bytes(repo: Repository, sha: str | None) -> bytes | None:
+    """A file's bytes through the REST git blob endpoint (one request)."""
+    if not sha:
+        return None
+    try:
+        raw = listed(repo.get_git_blob(sha))
+    except UnknownObjectException:
+        return None
+    if raw.get("encoding") == "base64":
+        return base64.b64decode(raw.get("content") or "")
+    return (raw.get("content") or "").encode("utf-8")
 
 
 def _unique_dependencies(rows: list[dict]) -> list[dict]:

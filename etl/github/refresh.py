@@ -245,7 +245,8 @@ def _save_repository(con, name: str, d: Detail) -> int:
         for table, rows in (("repo_languages", d.contents.languages), ("dependencies", d.contents.dependencies)):
             db.run(con, f"DELETE FROM {table} WHERE full_name = ?", [name])
             load.save_rows(con, table, rows)
-        db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind LIKE 'manifest%'", [name])
+        db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? "
+                    "AND kind NOT IN ('fetch_failed', 'unmapped_repository')", [name])  # the contents' problems
         for p in d.contents.problems:
             _problem(con, name, p["kind"], p["detail"], p["message"])
     db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind = 'fetch_failed'", [name])

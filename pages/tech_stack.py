@@ -1,0 +1,115 @@
+"""Tech stack: which languages and libraries the teams really use, and who to ask about them."""
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import data, filters, theme
+
+f = filters.current()
+st.title("Tech stack")
+st.caption(f"{f.describe()} · repositories with commits in the period")
+
+colours = theme.team_colours(data.query("team_list"))
+languages = data.query("languages_by_team", **f.params())
+if languages.empty:
+    st.info("No repository of the chosen teams had commits in this period.")
+    st.stop()
+
+st.subheader("Languages by team", anchor=False)
+measure = st.segmented_control("Measure", ["Repositories", "Bytes of code"], default="Repositories",
+                               key="lang_measure", bind="query-params")
+column = "bytes" if measure == "Bytes of code" else "repositories"
+# One colour per language on both charts: the most used languages (by repositories) keep theirs.
+_, language_colours = theme.top_with_other(languages, "language", "repositories")
+shown = languages.assign(language=languages.language.where(languages.language.isin(language_colours), "Other"))
+shown = shown.groupby(["team", "language"], as_index=False)[column].sum()
+fig = px.bar(shown, x=column, y="team", color="language", orientation="h", color_discrete_map=language_colours,
+             category_orders={"language": list(language_colours)},
+             labels={"team": "", "bytes": "Bytes of code", "repositories": "Repositories", "language": "Language"})
+fig.update_layout(barmode="stack", height=120 + 45 * shown.team.nunique(), legend_title_text="",
+                  yaxis=dict(categoryorder="total ascending"))
+st.plotly_chart(fig, theme=None, key="languages_chart",
+                alt="Stacked bars of languages per team, by " + ("bytes of code" if column == "bytes" else "repositories"))
+
+st.caption("Bytes of code as GitHub counts them. A repository counts for each language that makes up at least "
+           "10% of its code, so a few build scripts do not make a Shell project.")
+
+over_time = data.query("languages_over_time", **f.params())
+if not over_time.empty:
+    st.markdown("**Main language of the active repositories, each quarter**")
+    over_time = over_time.assign(
+        language=over_time.language.where(over_time.language.isin(language_colours), "Other"))
+    over_time = over_time.groupby(["quarter", "language"], as_index=False).repositories.sum()
+    fig = px.area(over_time, x="quarter", y="repositories", color="language", color_discrete_map=language_colours,
+                  category_orders={"language": list(language_colours)},
+                  labels={"quarter": "", "repositories": "Active repositories", "language": "Main language"})
+    fig.update_layout(height=340, legend_title_text="")
+    st.plotly_chart(fig, theme=None, key="languages_time_chart",
+                    alt="Active repositories each quarter by main language.")
+
+st.subheader("Library adoption", anchor=False)
+categories = data.query("category_list")
+labels = dict(zip(categories.category, categories.label))
+category = st.selectbox("Category", ["", *labels], format_func=lambda c: labels.get(c, "All categories"),
+                        key="category", bind="query-params")
+adoption = data.query("library_adoption", **f.params(), category=category, max_packages=30)
+if adoption.empty:
+    st.info("No library of this category in the chosen teams' active repositories.")
+else:
+    grid = adoption.pivot_table(index="package", columns="team", values="repositories")  # empty where unused
+    breadth = pd.DataFrame({"teams": grid.notna().sum(axis=1), "repositories": grid.sum(axis=1)})
+    grid = grid.loc[breadth.sort_values(["teams", "repositories"], ascending=False, kind="stable").index]
+    fig = px.imshow(grid, text_auto=True, aspect="auto", color_continuous_scale=["#FFFFFF", theme.NHS_BLUE],
+                    labels={"x": "", "y": "", "color": "Repositories"})
+    fig.update_layout(height=160 + 24 * len(grid), coloraxis_showscale=False)
+    fig.update_xaxes(side="top")
+    st.plotly_chart(fig, theme=None, key="adoption_chart",
+                    alt="Heatmap: repositories of each team (columns) that use each library (rows).")
+    st.caption("Repositories of each team with commits in the period that depend on the library; widest use first.")
+
+first_use = data.query("library_first_use", teams=list(f.teams), category=category, max_packages=15)
+if not first_use.empty:
+    st.markdown("**When each team first used them**")
+    fig = px.scatter(first_use, x="first_used", y="package", color="team", color_discrete_map=colours,
+                     labels={"first_used": "First repository using it started", "package": "", "team": "Team"})
+    fig.update_traces(marker=dict(size=12, line=dict(width=1, color="white")))
+    fig.update_layout(height=140 + 26 * first_use.package.nunique(), legend_title_text="")
+    st.plotly_chart(fig, theme=None, key="first_use_chart",
+                    alt="When each team's first repository using each library started.")
+
+st.subheader("Who uses it?", anchor=False)
+packages = data.query("package_list")
+options = list(packages.package.unique())
+package = st.selectbox("Library", options, index=options.index("pandas") if "pandas" in options else 0,
+                       key="package", bind="query-params", help="Find the teams, projects and repositories using a "
+                                                                   "library: the people to ask.")
+users = data.query("who_uses", package=package, as_of=f.period.end)
+st.caption(f"{users.team.nunique()} team(s), {len(users)} repositories")
+st.dataframe(users, hide_index=True, column_config={
+    "team": "Team", "full_name": "Repository", "ecosystem": "Ecosystem", "versions": "Version constraint",
+    "inferred": st.column_config.CheckboxColumn("From imports", help="Found in import statements, not a manifest."),
+    "projects": "Projects", "commits_12m": st.column_config.NumberColumn("Commits (12 months)"),
+    "people_12m": st.column_config.NumberColumn("People (12 months)"),
+    "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY")})
+
+st.subheader("Version spread of key libraries", anchor=False)
+key_libraries = st.multiselect("Libraries", options, default=[p for p in ["pandas", "numpy", "scikit-learn", "torch",
+                                                                           "sqlalchemy", "pydantic"] if p in options],
+                               key="versions_of", bind="query-params")
+spread = data.query("version_spread", packages=key_libraries, teams=list(f.teams))
+if spread.empty:
+    st.caption("None of these libraries has a pinned version in the chosen teams' repositories.")
+else:
+    spread["major"] = "v" + spread.major_version.astype(str) + pd.Series(
+        ["" if not b else " (behind)" for b in spread.behind], index=spread.index)
+    fig = px.bar(spread, x="repositories", y="team", color="major", facet_col="package", facet_col_wrap=3,
+                 orientation="h", labels={"team": "", "repositories": "Repositories", "major": "Major version"})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    fig.update_layout(height=200 + 110 * ((len(key_libraries) + 2) // 3), legend_title_text="")
+    st.plotly_chart(fig, theme=None, key="versions_chart",
+                    alt="Major versions each team pins for each key library; '(behind)' marks majors older than "
+                        "the newest in use.")
+    behind = spread[spread.behind].groupby("package").team.unique()
+    if len(behind):
+        st.warning("On an older major version than others use: " + "; ".join(
+            f"{pkg}: {', '.join(teams)}" for pkg, teams in behind.items()))

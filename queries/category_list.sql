@@ -1,0 +1,2 @@
+-- Categories of the package taxonomy, in label order.
+SELECT category, label, description FROM categories ORDER BY label;

@@ -1,0 +1,150 @@
+"""Tech stack and Tech radar pages under AppTest on the demo warehouse, checked against direct
+counts from the warehouse tables."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from etl import reference, warehouse
+from tests.conftest import build_tiny
+from tests.test_pages import app, figure, fresh_caches, page, values  # noqa: F401 (fixture)
+
+AS_OF = "DATE '2026-09-30'"
+# Repositories with a commit by a person (not a bot) in the 12 months to the demo's data date.
+ACTIVE = f"""
+    SELECT DISTINCT c.full_name FROM commits c JOIN people p USING (person_key)
+    WHERE NOT p.is_bot AND c.authored_at >= {AS_OF} - INTERVAL 12 MONTH AND c.authored_at < {AS_OF} + INTERVAL 1 DAY
+"""
+
+
+def sql(db, query: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
+def open_page(db, monkeypatch, name: str, **query_params):
+    at = app(db, monkeypatch, **query_params)
+    at.switch_page(page(name)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_radar_lists_where_the_curated_rings_and_real_use_disagree(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "radar.py")
+    # Independently: packages on hold that an active repository still declares, and adopted
+    # ones that no active repository declares.
+    used = {name for (name,) in sql(demo_db, f"""
+        SELECT DISTINCT e.name FROM radar_entries e
+        JOIN dependencies d ON d.package = e.match_value AND e.match_kind IN ('pypi', 'cran', 'npm')
+        WHERE d.full_name IN ({ACTIVE})
+        UNION
+        SELECT DISTINCT e.name FROM radar_entries e
+        JOIN repo_languages l ON e.match_kind = 'language' AND l.language = e.match_value
+        WHERE l.full_name IN ({ACTIVE})""")}
+    entries = sql(demo_db, "SELECT name, ring, match_kind FROM radar_entries")
+    held_but_used = {n for n, ring, kind in entries if ring == "hold" and n in used}
+    adopted_unused = {n for n, ring, kind in entries if ring == "adopt" and kind and n not in used}
+    assert held_but_used and adopted_unused, "the demo radar should show both kinds of disagreement"
+
+    warning = next(w.value for w in at.warning if "disagree" in w.value)
+    listed = {line.split("**")[1] for line in warning.splitlines() if line.startswith("- **")}
+    assert held_but_used | adopted_unused <= listed
+    for name in held_but_used:
+        assert f"**{name}** (hold): On hold, but" in warning
+    for name in adopted_unused:
+        assert f"**{name}** (adopt): Adopted, but no team has used it" in warning
+
+    radar = figure(at, 0)
+    blips = [t for t in radar["data"] if t.get("mode") == "markers+text"]
+    assert sum(len(t["text"]) for t in blips) == len(entries)
+    diamonds = sum(symbol == "diamond" for t in blips for symbol in t["marker"]["symbol"])
+    assert diamonds == len(listed)
+    table = at.dataframe[0].value
+    assert len(table) == len(entries) and list(table["number"]) == list(range(1, len(entries) + 1))
+    history = at.dataframe[1].value
+    assert len(history) == sql(demo_db, "SELECT count(*) FROM radar_moves")[0][0]
+
+
+def test_radar_quadrant_choice_narrows_the_reasons(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "radar.py", quadrant="Languages")
+    languages = {n for (n,) in sql(demo_db, "SELECT name FROM radar_entries WHERE quadrant = 'languages'")}
+    reasons = [m.value for m in at.markdown if " since " in m.value and "·" in m.value]
+    assert {re.sub(r"\\(.)", r"\1", r.split("**")[1]) for r in reasons} == languages  # markdown escapes undone
+
+
+def test_languages_by_team_match_the_warehouse(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "tech_stack.py")
+    # A repository counts for a language that is at least 10% of its bytes.
+    expected = sql(demo_db, f"""
+        SELECT count(*) FROM (SELECT DISTINCT r.team_id, l.language, l.full_name
+        FROM repo_languages l JOIN repositories r USING (full_name)
+        WHERE l.full_name IN ({ACTIVE})
+          AND l.bytes * 10 >= (SELECT sum(bytes) FROM repo_languages x WHERE x.full_name = l.full_name))""")[0][0]
+    bars = figure(at, 0)["data"]
+    assert sum(sum(values(t["x"])) for t in bars) == expected
+    colours = [t["marker"]["color"] for t in bars]
+    assert len(set(colours)) == len(colours), "two languages share a colour"
+    assert bars[-1]["name"] == "Other" or len(bars) <= 8
+
+
+def test_category_from_the_url_limits_the_heatmap(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "tech_stack.py", category="Deep learning")  # the URL carries the label people see
+    heatmap = next(figure(at, i) for i in range(len(at.get("plotly_chart")))
+                   if figure(at, i)["data"][0]["type"] == "heatmap")
+    shown = set(heatmap["data"][0]["y"])
+    deep = {p for (p,) in sql(demo_db, "SELECT package FROM package_categories WHERE category = 'deep-learning'")}
+    assert shown and shown <= deep
+    in_use = {p for (p,) in sql(demo_db, f"""SELECT DISTINCT d.package FROM dependencies d
+        JOIN package_categories c ON c.package = d.package AND c.ecosystem = d.ecosystem
+        WHERE c.category = 'deep-learning' AND d.full_name IN ({ACTIVE})""")}
+    assert shown == in_use
+
+
+def test_who_uses_lists_every_repository_with_the_library(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "tech_stack.py", package="torch")
+    users = at.dataframe[0].value
+    expected = {r for (r,) in sql(demo_db, "SELECT DISTINCT full_name FROM dependencies WHERE package = 'torch'")}
+    assert set(users["full_name"]) == expected and len(users) == len(expected)
+    teams = {t for (t,) in sql(demo_db, """SELECT DISTINCT coalesce(t.short_name, 'No team') FROM dependencies d
+        JOIN repositories r USING (full_name) LEFT JOIN teams t USING (team_id) WHERE d.package = 'torch'""")}
+    assert set(users["team"]) == teams
+
+
+def test_version_spread_names_teams_on_an_older_major(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "tech_stack.py", versions_of="pandas")
+    warning = next(w.value for w in at.warning if "older major" in w.value)
+    behind = {t for (t,) in sql(demo_db, """
+        SELECT DISTINCT coalesce(t.short_name, 'No team') FROM package_usage u LEFT JOIN teams t USING (team_id)
+        WHERE u.package = 'pandas' AND u.major_version < (SELECT max(major_version) FROM package_usage
+                                                         WHERE package = 'pandas')""")}
+    assert behind
+    assert warning.startswith("On an older major version than others use: pandas: ")
+    assert set(warning.split("pandas: ", 1)[1].split(", ")) == behind
+
+
+def test_an_outdated_demo_warehouse_is_rebuilt(demo_db, monkeypatch):
+    con = duckdb.connect(str(demo_db))
+    con.execute("DROP TABLE radar_moves")
+    con.close()
+    assert warehouse.missing_tables(demo_db) == ["radar_moves"]
+    at = open_page(demo_db, monkeypatch, "radar.py")
+    assert warehouse.missing_tables(demo_db) == []
+    assert len(at.dataframe[1].value) == len(reference.radar()["radar_moves"])
+
+
+def test_an_outdated_real_warehouse_says_how_to_upgrade_it(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    build_tiny(db)
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE radar_moves")
+    con.close()
+    at = app(db, monkeypatch)
+    assert not at.exception
+    assert "lacks radar_moves" in at.error[0].value and "python -m etl refresh" in at.error[0].value
+    build_tiny(db)  # any build adds the missing tables
+    assert warehouse.missing_tables(db) == []
