@@ -68,6 +68,7 @@ navigation = st.navigation([
     st.Page(PAGES / "pathway.py", title="Pathway", icon=":material/conversion_path:"),
     st.Page(PAGES / "tech_stack.py", title="Tech stack", icon=":material/stacks:"),
     st.Page(PAGES / "radar.py", title="Tech radar", icon=":material/radar:"),
+    st.Page(PAGES / "collaboration.py", title="Collaboration", icon=":material/hub:"),
     st.Page(PAGES / "repositories.py", title="Repositories", icon=":material/code:"),
 ])
 navigation.run()

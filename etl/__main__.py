@@ -8,6 +8,8 @@ Commands:
   records     import a register into record files, or load the records
   status      print the last runs and the row count of every table
   dictionary  write (or --check) the data dictionary in data/README.md from the schema
+  person-key  print the person key of a GitHub login or e-mail address (for aliases in
+              data/teams.yml), without storing either
 """
 from __future__ import annotations
 
@@ -187,7 +189,20 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dictionary", parents=[common], help="write the data dictionary from the schema")
     d.add_argument("--check", action="store_true", help="only check that data/README.md is current")
     d.set_defaults(func=cmd_dictionary)
+    k = sub.add_parser("person-key", help="print the person key of logins or e-mail addresses (for aliases)")
+    k.add_argument("identifiers", nargs="+", metavar="LOGIN|EMAIL")
+    k.set_defaults(func=cmd_person_key)
     return p
+
+
+def cmd_person_key(args) -> int:
+    from etl import identity
+
+    salt = identity.load_salt()
+    for value in args.identifiers:
+        key = identity.key_for_email(value, salt) if "@" in value else identity.key_for_login(value, salt)
+        print(key)  # the key only: the address given is not echoed, so it stays out of logs
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,3 +22,9 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     """The warehouse file: `--db` if given, else `DSA_DB`, else data/warehouse.duckdb."""
     chosen = cli_value or os.environ.get("DSA_DB") or DEFAULT_DB
     return Path(chosen).expanduser().resolve()
+
+
+def show_logins() -> bool:
+    """`DSA_SHOW_LOGINS=true` lets the dashboard name people by their GitHub login (for example
+    in the bus-factor list). Off by default: people appear only as pseudonymous counts."""
+    return os.environ.get("DSA_SHOW_LOGINS", "").strip().lower() in ("1", "true", "yes", "on")

@@ -28,8 +28,8 @@ COMMITS_FROM = dt.date(2023, 10, 1)
 COMMITS_TO = DEMO_AS_OF.date()
 
 #: Tables written with load.save_rows, in an order that keeps foreign keys satisfied.
-TABLES = ("teams", "team_history", "people", "memberships", "repositories", "repo_languages",
-          "dependencies", "commits", "commit_coauthors", "releases")
+TABLES = ("teams", "team_history", "people", "memberships", "person_aliases", "repositories", "repo_languages",
+          "dependencies", "repo_packages", "commits", "commit_coauthors", "releases")
 PROJECT_TABLES = ("projects", "project_stages", "project_teams", "project_tags", "project_repos", "project_outputs")
 
 _D = dt.date.fromisoformat
@@ -1349,6 +1349,10 @@ def generate() -> dict[str, list[dict]]:
         for team, since, until in p.spans:
             memberships.append({"person_key": p.key, "team_id": team, "valid_from": since, "valid_to": until})
 
+    _pair_programming(coauthors, commits)
+    people_rows, memberships, aliases = _identity_cases(people_rows, memberships, commits)
+    repo_packages = _published_packages(specs, dependencies)
+
     # Project records
     repo_by_name = {r["full_name"]: r for r in repositories}
     language_tag = {"Python": "python", "Jupyter Notebook": "python", "R": "r", "TSQL": "sql",
@@ -1378,7 +1382,92 @@ def generate() -> dict[str, list[dict]]:
     return {"teams": teams, "team_history": team_history, "people": people_rows, "memberships": memberships,
             "repositories": repositories, "repo_languages": repo_languages, "dependencies": dependencies,
             "commits": commits, "commit_coauthors": coauthors, "releases": releases,
+            "person_aliases": aliases, "repo_packages": repo_packages,
             "project_records": [_with_governance_and_impact(r) for r in records]}
+
+
+def _pair_programming(coauthors: list[dict], commits: list[dict]) -> None:
+    """Co-authors are people who work on the repository: someone picked at random from the
+    whole Assembly becomes one of the repository's own authors (a generator of its own keeps
+    everything else as it was)."""
+    rng = random.Random("demo pair programming")
+    authors: dict[str, list[str]] = {}
+    author_of: dict[tuple[str, str], str] = {}
+    for c in commits:
+        authors.setdefault(c["full_name"], [])
+        if c["person_key"] not in authors[c["full_name"]]:
+            authors[c["full_name"]].append(c["person_key"])
+        author_of[(c["full_name"], c["sha"])] = c["person_key"]
+    for row in coauthors:
+        regulars = [k for k in authors[row["full_name"]] if k != author_of[(row["full_name"], row["sha"])]]
+        if row["person_key"] not in regulars and regulars and rng.random() < 0.85:
+            row["person_key"] = rng.choice(regulars)
+
+
+def _identity_cases(people_rows: list[dict], memberships: list[dict],
+                    commits: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """What real estates hold and the collaboration analysis must handle: people who also commit
+    from an e-mail address linked to no GitHub account (joined by aliases), and people with no
+    membership in data/teams.yml (attributed to a team by inference). A generator of its own
+    keeps everything else as it was."""
+    rng = random.Random("demo identity cases")
+    commits_by_person: dict[str, int] = {}
+    for c in commits:
+        commits_by_person[c["person_key"]] = commits_by_person.get(c["person_key"], 0) + 1
+    spans: dict[str, int] = {}
+    for m in memberships:
+        spans[m["person_key"]] = spans.get(m["person_key"], 0) + 1
+    humans = sorted((p for p in people_rows if not p["is_bot"] and commits_by_person.get(p["person_key"], 0) >= 100),
+                    key=lambda p: p["person_key"])
+    # Five people commit some of their work from a laptop whose address GitHub cannot link.
+    aliases, new_people = [], []
+    for p in rng.sample(humans, 5):
+        alias = identity.key_for_email(f"{p['person_key']}.laptop@example.nhs.test", DEMO_SALT)
+        mine = [c for c in commits if c["person_key"] == p["person_key"]]
+        moved = [c for c in mine if rng.random() < 0.2]
+        for c in moved:
+            c["person_key"] = alias
+        if moved:
+            new_people.append({"person_key": alias, "github_login": None, "is_bot": False,
+                               "first_seen": min(c["authored_at"] for c in moved).date(), "source": "demo"})
+            aliases.append({"alias_key": alias, "person_key": p["person_key"]})
+    # Three people with one membership are not in data/teams.yml at all (visiting fellows).
+    single = [p for p in humans if spans.get(p["person_key"]) == 1 and p["person_key"] not in
+              {a["person_key"] for a in aliases}]
+    unlisted = {p["person_key"] for p in rng.sample(single, 3)}
+    memberships = [m for m in memberships if m["person_key"] not in unlisted]
+    return people_rows + new_people, memberships, aliases
+
+
+def _published_packages(specs: list[dict], dependencies: list[dict]) -> list[dict]:
+    """Packages the Assembly's own library repositories publish (the name in their pyproject.toml
+    or DESCRIPTION); other teams depending on them is shared internal code."""
+    rows = []
+    for spec in specs:
+        manifests = {d["manifest_path"] for d in dependencies if d["full_name"] == spec["full_name"]}
+        name = spec["full_name"].split("/")[1]
+        if spec["kind"] == "lib" and "pyproject.toml" in manifests:
+            rows.append({"full_name": spec["full_name"], "ecosystem": "pypi", "package": name,
+                         "manifest_path": "pyproject.toml"})
+        elif spec["kind"] == "r" and "DESCRIPTION" in manifests:
+            package = "NHSR" + "".join(w.capitalize() for w in name.split("-"))
+            rows.append({"full_name": spec["full_name"], "ecosystem": "cran", "package": package,
+                         "manifest_path": "DESCRIPTION"})
+    # Besides the toolkit, two libraries travel: the Analytics Unit's R reporting templates
+    # and the Hub's data-quality rules (a generator of its own keeps the rest as it was).
+    rng = random.Random("demo internal packages")
+    owner = {r["package"]: r["full_name"] for r in rows}
+    team_of = {spec["full_name"]: spec["team"] for spec in specs}
+    for package, ecosystem, manifest, n in (("NHSRAuReportingTemplates", "cran", "DESCRIPTION", 4),
+                                            ("dq-rules-library", "pypi", "requirements.txt", 3)):
+        if package not in owner:
+            continue
+        users = sorted({d["full_name"] for d in dependencies if d["manifest_path"] == manifest
+                        and team_of.get(d["full_name"]) not in (None, team_of[owner[package]])})
+        for full_name in rng.sample(users, min(n, len(users))):
+            dependencies.append({"full_name": full_name, "manifest_path": manifest, "ecosystem": ecosystem,
+                                 "package": package, "version_spec": None, "inferred": False})
+    return rows
 
 
 def _checked_records(project_records: list[dict], team_ids: set[str]) -> list[dict]:

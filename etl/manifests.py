@@ -736,6 +736,46 @@ def _parse_package_json(out: _Collector, text: str) -> None:
             out.add("npm", name.strip(), _unpinned(spec))
 
 
+# ---------------------------------------------------------------------------------------
+# What a repository publishes
+
+
+def provides(path: str, text: str) -> list[dict]:
+    """The package a manifest says its repository publishes: [{"ecosystem", "package"}] with
+    the name normalised as in dependencies, or [] (also for a file that cannot be read: parse()
+    reports that). Read from pyproject.toml ([project] or [tool.poetry] name), setup.cfg
+    ([metadata] name), setup.py (a literal name= in the setup call, never run), DESCRIPTION
+    (Package:) and package.json (name). Another team depending on it is shared internal code."""
+    kind = manifest_kind(path)
+    text = text.removeprefix("\ufeff")
+    name, ecosystem = None, "pypi"
+    try:
+        if kind == PYPROJECT:
+            data = tomllib.loads(text)
+            name = (data.get("project") or {}).get("name") or ((data.get("tool") or {}).get("poetry") or {}).get("name")
+        elif kind == SETUP_CFG:
+            config = configparser.ConfigParser(interpolation=None)
+            config.read_string(text)
+            name = config.get("metadata", "name", fallback=None)
+        elif kind == SETUP_PY:
+            for node in ast.walk(ast.parse(text)):
+                if _is_setup_call(node):
+                    for keyword in node.keywords:
+                        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                            name = keyword.value.value
+        elif kind == R_DESCRIPTION:
+            name, ecosystem = email.parser.Parser().parsestr(text, headersonly=True).get("Package"), "cran"
+        elif kind == PACKAGE_JSON:
+            data = json.loads(text)
+            name, ecosystem = (data.get("name") if isinstance(data, dict) else None), "npm"
+    except (ValueError, SyntaxError, configparser.Error, AttributeError):
+        return []
+    if not isinstance(name, str) or not name.strip():
+        return []
+    name = name.strip()
+    return [{"ecosystem": ecosystem, "package": canonicalize_name(name) if ecosystem == "pypi" else name}]
+
+
 _PARSERS = {
     REQUIREMENTS: _parse_requirements,
     PYPROJECT: _parse_pyproject,

@@ -14,7 +14,7 @@ from etl import config, db, identity, load, records, teams, warehouse
 
 log = logging.getLogger("etl.records")
 
-PORTFOLIO_TABLES = ["teams", "team_history", "memberships", "projects", "project_stages", "project_teams",
+PORTFOLIO_TABLES = ["teams", "team_history", "memberships", "person_aliases", "projects", "project_stages", "project_teams",
                     "project_tags", "project_repos", "project_outputs"]
 DEFAULT_RECORDS = config.DATA_DIR / "projects"
 
@@ -49,7 +49,15 @@ def save(con, team_rows: dict, project_records: list[dict], salt: str) -> None:
     load.save_rows(con, "memberships", [
         {"person_key": identity.key_for_login(m["github_login"], salt), "team_id": m["team_id"],
          "valid_from": m["valid_from"], "valid_to": m["valid_to"]} for m in members])
+    load.save_rows(con, "person_aliases", [
+        {"alias_key": person_key(a["also"], salt), "person_key": person_key(a["person"], salt)}
+        for a in team_rows.get("aliases", [])])
     load.save_projects(con, project_records)
+
+
+def person_key(identifier: str, salt: str) -> str:
+    """A person key as given (p_ and 16 hex digits), or the key of a GitHub login."""
+    return identifier if teams.PERSON_KEY.match(identifier) else identity.key_for_login(identifier, salt)
 
 
 def load_into_warehouse(db_path: Path, records_dir: Path, teams_file: Path) -> dict[str, int]:

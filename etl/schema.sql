@@ -93,6 +93,15 @@ COMMENT ON COLUMN memberships.team_id IS 'Team (teams.team_id).';
 COMMENT ON COLUMN memberships.valid_from IS 'First day of the membership.';
 COMMENT ON COLUMN memberships.valid_to IS 'Last day of the membership; NULL while it lasts.';
 
+CREATE TABLE IF NOT EXISTS person_aliases (
+    alias_key  VARCHAR PRIMARY KEY CHECK (alias_key NOT LIKE '%@%'),
+    person_key VARCHAR NOT NULL CHECK (person_key NOT LIKE '%@%'),
+    CHECK (alias_key <> person_key)
+);
+COMMENT ON TABLE person_aliases IS 'Identity merge: other keys of the same person (a second GitHub login, commits made from an e-mail address linked to no account), from the aliases in data/teams.yml. Analyses count the person once, under person_key.';
+COMMENT ON COLUMN person_aliases.alias_key IS 'The other key (people.person_key).';
+COMMENT ON COLUMN person_aliases.person_key IS 'The key the person is counted under.';
+
 CREATE TABLE IF NOT EXISTS projects (
     project_id        VARCHAR PRIMARY KEY,
     title             VARCHAR NOT NULL,
@@ -269,6 +278,19 @@ COMMENT ON COLUMN dependencies.ecosystem IS 'pypi, cran, conda or npm.';
 COMMENT ON COLUMN dependencies.package IS 'Package name, normalised (PyPI names lower-case with hyphens).';
 COMMENT ON COLUMN dependencies.version_spec IS 'Version constraint as written, e.g. >=2.0,<3; NULL when unpinned.';
 COMMENT ON COLUMN dependencies.inferred IS 'True when found from import statements rather than a manifest.';
+
+CREATE TABLE IF NOT EXISTS repo_packages (
+    full_name     VARCHAR NOT NULL,
+    ecosystem     VARCHAR NOT NULL,
+    package       VARCHAR NOT NULL,
+    manifest_path VARCHAR NOT NULL,
+    PRIMARY KEY (full_name, ecosystem, package)
+);
+COMMENT ON TABLE repo_packages IS 'Packages each repository publishes, from the name in its pyproject.toml, setup.cfg, setup.py, DESCRIPTION or package.json. Another team depending on one of them is sharing internal code.';
+COMMENT ON COLUMN repo_packages.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN repo_packages.ecosystem IS 'pypi, cran or npm.';
+COMMENT ON COLUMN repo_packages.package IS 'Package name, normalised as in dependencies.package.';
+COMMENT ON COLUMN repo_packages.manifest_path IS 'The file that names it.';
 
 CREATE TABLE IF NOT EXISTS commits (
     full_name   VARCHAR NOT NULL,
@@ -493,3 +515,81 @@ JOIN people p USING (person_key)
 WHERE NOT p.is_bot
 GROUP BY c.full_name;
 COMMENT ON VIEW repo_activity_windows IS 'First and last commit by a person (not a bot) in each repository.';
+
+CREATE OR REPLACE VIEW person_identity AS
+SELECT
+    p.person_key,
+    coalesce(a.person_key, p.person_key) AS canonical_key,
+    p.is_bot
+FROM people p
+LEFT JOIN person_aliases a ON a.alias_key = p.person_key;
+COMMENT ON VIEW person_identity IS 'Every person key with the key the person is counted under (itself, or the one its alias joins it to).';
+
+CREATE OR REPLACE VIEW team_successions AS
+WITH RECURSIVE chain(team_id, effective_team_id, from_date, depth) AS (
+    SELECT team_id, team_id, DATE '0001-01-01', 0 FROM teams
+    UNION ALL
+    SELECT c.team_id, t.successor_team_id, t.ended_on, c.depth + 1
+    FROM chain c
+    JOIN teams t ON t.team_id = c.effective_team_id
+    WHERE t.successor_team_id IS NOT NULL AND t.ended_on IS NOT NULL AND c.depth < 10
+)
+SELECT
+    team_id,
+    effective_team_id,
+    from_date,
+    lead(from_date) OVER (PARTITION BY team_id ORDER BY depth) AS to_date
+FROM chain;
+COMMENT ON VIEW team_successions IS 'Which team carries on each team''s work on each date: the team itself, then its successor from the day it ended (a merger), and so on. from_date is the first day, to_date the first day after.';
+
+CREATE OR REPLACE VIEW contributions AS
+WITH work AS (                                                         -- authors and co-authors of every commit
+    SELECT full_name, sha, person_key, authored_at, 'author' AS role FROM commits
+    UNION ALL
+    SELECT cc.full_name, cc.sha, cc.person_key, c.authored_at, 'coauthor'
+    FROM commit_coauthors cc JOIN commits c USING (full_name, sha)
+),
+people_work AS (
+    SELECT w.*, i.canonical_key
+    FROM work w JOIN person_identity i USING (person_key)
+    WHERE NOT i.is_bot
+      AND NOT EXISTS (SELECT 1 FROM person_identity b WHERE b.canonical_key = i.canonical_key AND b.is_bot)
+),
+member_spans AS (                                                      -- memberships under the counted key
+    SELECT coalesce(a.person_key, m.person_key) AS canonical_key, m.team_id, m.valid_from, m.valid_to
+    FROM memberships m LEFT JOIN person_aliases a ON a.alias_key = m.person_key
+),
+home_team AS (                                                         -- fallback: the team owning most of their commits
+    SELECT pw.canonical_key, r.team_id
+    FROM people_work pw JOIN repositories r USING (full_name)
+    WHERE r.team_id IS NOT NULL AND pw.role = 'author'
+    GROUP BY pw.canonical_key, r.team_id
+    QUALIFY row_number() OVER (PARTITION BY pw.canonical_key ORDER BY count(*) DESC, r.team_id) = 1
+),
+attributed AS (
+    SELECT
+        pw.full_name, pw.sha, pw.authored_at, pw.role, pw.canonical_key AS person_key,
+        r.team_id AS repo_owner_id,
+        coalesce(m.team_id, h.team_id) AS home_id,
+        CASE WHEN m.team_id IS NOT NULL THEN 'membership' WHEN h.team_id IS NOT NULL THEN 'inferred' END AS attribution
+    FROM people_work pw
+    JOIN repositories r USING (full_name)
+    LEFT JOIN member_spans m
+           ON m.canonical_key = pw.canonical_key
+          AND CAST(pw.authored_at AS DATE) >= m.valid_from
+          AND (m.valid_to IS NULL OR CAST(pw.authored_at AS DATE) <= m.valid_to)
+    LEFT JOIN home_team h ON h.canonical_key = pw.canonical_key
+)
+SELECT
+    a.full_name, a.sha, a.authored_at, a.role, a.person_key,
+    sr.effective_team_id AS repo_team_id,
+    sh.effective_team_id AS team_id,
+    a.attribution
+FROM attributed a
+LEFT JOIN team_successions sr
+       ON sr.team_id = a.repo_owner_id
+      AND CAST(a.authored_at AS DATE) >= sr.from_date AND (sr.to_date IS NULL OR CAST(a.authored_at AS DATE) < sr.to_date)
+LEFT JOIN team_successions sh
+       ON sh.team_id = a.home_id
+      AND CAST(a.authored_at AS DATE) >= sh.from_date AND (sh.to_date IS NULL OR CAST(a.authored_at AS DATE) < sh.to_date);
+COMMENT ON VIEW contributions IS 'Who worked where: one row per person (not a bot) per commit, as author or co-author, with the person counted once across aliases, the team owning the repository and the person''s team on the commit date (through dated memberships, following mergers to the successor team). A person with no membership on that date counts for the team owning the repositories where they authored most commits (ties: first team id), marked inferred.';

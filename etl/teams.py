@@ -18,6 +18,9 @@ TEAM_FIELDS = {"id", "name", "short_name", "directorate", "organisation", "descr
                "successor", "history", "members"}
 HISTORY_FIELDS = {"from", "name", "directorate", "organisation", "event"}
 MEMBER_FIELDS = {"login", "from", "to"}
+ALIAS_FIELDS = {"person", "also"}
+PERSON_KEY = re.compile(r"^p_[0-9a-f]{16}$")
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")  # GitHub's rule for user names
 
 
 class TeamsError(ValueError):
@@ -54,10 +57,63 @@ def load(path: Path) -> dict[str, list[dict]]:
         if t["successor_team_id"] and t["successor_team_id"] not in ids:
             problems.append(f"{path}: team {t['team_id']}: successor {t['successor_team_id']!r} is not a team in this file")
     problems.extend(_overlaps(members, path))
+    aliases, alias_problems = _aliases(raw.get("aliases"), path)
+    problems.extend(alias_problems)
     if problems:
         raise TeamsError("\n".join(problems))
     return {"teams": teams, "team_history": history,
-            "members": [{k: v for k, v in m.items() if k != "line"} for m in members]}
+            "members": [{k: v for k, v in m.items() if k != "line"} for m in members], "aliases": aliases}
+
+
+def _aliases(value, path: Path) -> tuple[list[dict], list[str]]:
+    """Identity merge: [{"person", "also"}], each a GitHub login or a person key (p_ and 16 hex
+    digits, as `python -m etl person-key` prints for an e-mail address), checked."""
+    if value is None:
+        return [], []
+    if not isinstance(value, list):
+        return [], [f"{path}: aliases: expected a list of {{person: LOGIN, also: [LOGIN or PERSON-KEY, ...]}}"]
+    rows, problems, seen = [], [], {}
+
+    def identifier(text, where: str) -> str | None:
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{where}: a GitHub login or a person key is required")
+        elif "@" in text:  # the address itself is not repeated: messages end up in logs
+            problems.append(f"{where}: an e-mail address is given; use its person key instead "
+                            "(`python -m etl person-key` prints it), so no address is kept in git")
+        elif not (PERSON_KEY.match(text.strip()) or _LOGIN.match(text.strip())):
+            problems.append(f"{where}: {text!r} is neither a GitHub login nor a person key (p_ and 16 hex digits)")
+        else:
+            return text.strip()
+        return None
+
+    for entry in value:
+        where = f"{path}:{entry.get('__line__', '?') if isinstance(entry, dict) else '?'}: aliases"
+        shape = _shape_problem(entry, ALIAS_FIELDS, where, "each entry must be a mapping {person: LOGIN, also: [...]}")
+        if shape:
+            problems.append(shape)
+            continue
+        person = identifier(entry.get("person"), f"{where}: person")
+        also = entry.get("also")
+        also = [also] if isinstance(also, str) else also
+        if not isinstance(also, list) or not also:
+            problems.append(f"{where}: also: list the other logins or person keys of this person")
+            continue
+        for other in also:
+            other = identifier(other, f"{where}: also")
+            if person is None or other is None:
+                continue
+            if other.lower() == person.lower():
+                problems.append(f"{where}: also: {other!r} is the person itself")
+            elif other.lower() in seen:
+                problems.append(f"{where}: also: {other!r} is already an alias of {seen[other.lower()]!r}")
+            else:
+                seen[other.lower()] = person
+                rows.append({"person": person, "also": other})
+    for row in rows:
+        if row["person"].lower() in seen:
+            problems.append(f"{path}: aliases: {row['person']!r} is itself an alias of {seen[row['person'].lower()]!r}; "
+                            "join every key to one person")
+    return rows, problems
 
 
 def _members(value, where: str, team_id: str) -> tuple[list[dict], list[str]]:
@@ -70,12 +126,9 @@ def _members(value, where: str, team_id: str) -> tuple[list[dict], list[str]]:
     for entry in value:
         line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
         w = f"{where}: members line {line}"
-        if not isinstance(entry, dict):
-            problems.append(f"{w}: each member must be a mapping {{login: GITHUB-LOGIN, from: YYYY-MM-DD}}")
-            continue
-        unknown = set(entry) - MEMBER_FIELDS - {"__line__"}
-        if unknown:
-            problems.append(f"{w}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        shape = _shape_problem(entry, MEMBER_FIELDS, w, "each member must be a mapping {login: GITHUB-LOGIN, from: YYYY-MM-DD}")
+        if shape:
+            problems.append(shape)
             continue
         found = []
         login = entry.get("login")
@@ -103,6 +156,14 @@ def _members(value, where: str, team_id: str) -> tuple[list[dict], list[str]]:
         rows.append({"github_login": login.strip(), "team_id": team_id, "valid_from": dates["from"],
                      "valid_to": dates["to"], "line": line})
     return rows, problems
+
+
+def _shape_problem(entry, allowed: set[str], where: str, expected: str) -> str | None:
+    """Why a list entry is not a mapping with only `allowed` fields, or None."""
+    if not isinstance(entry, dict):
+        return f"{where}: {expected}"
+    unknown = set(entry) - allowed - {"__line__"}
+    return f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}" if unknown else None
 
 
 def _overlaps(members: list[dict], path: Path) -> list[str]:

@@ -147,3 +147,20 @@ def test_script_in_a_project_description_shows_as_text_and_does_not_run(tmp_path
         page.get_by_text("<script>window.injected = 1</script>Hello <b>there</b>").wait_for()
         assert page.evaluate("window.injected") is None
         assert page.locator('[data-testid="stMain"] b', has_text="there").count() == 0
+
+
+def test_every_page_draws_its_charts_in_the_browser(server, page):
+    """Each page of the navigation, opened from its link, renders charts and no error."""
+    page.goto(server["url"])
+    wait_for_app(page)
+    names = [text.strip().splitlines()[-1] for text in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+    assert {"Overview", "Projects", "Pathway", "Tech stack", "Tech radar", "Collaboration", "Repositories"} <= set(names)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name in names:
+        page.locator('[data-testid="stSidebarNav"] a', has_text=name).click()
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        if name not in ("Repositories",):
+            page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', state="visible", timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / f"page-{name.lower().replace(' ', '-')}.png"))

@@ -495,3 +495,27 @@ def test_python_files_beyond_the_cap_are_reported_not_read(gh, tmp_path, monkeyp
     assert con.execute("SELECT kind, detail FROM data_problems WHERE subject = 'nhsengland/many-scripts' "
                        "AND kind <> 'unmapped_repository'").fetchall() == [("sources_capped", "s3.py")]
     con.close()
+
+
+def test_packages_a_repository_publishes_are_recorded(gh, tmp_path):
+    populate(gh, org_size=1)
+    gh.add_repo("nhsengland/ds-toolkit", languages={"Python": 900})
+    gh.commit("nhsengland/ds-toolkit", message="Package", date=day(3), author_login="analyst-4", files={
+        "pyproject.toml": '[project]\nname = "DS_Toolkit"\ndependencies = ["pandas"]\n',
+        "docs/pyproject.toml": '[project]\nname = "ds-toolkit-docs"\n',
+        "r/DESCRIPTION": "Package: dstoolkitr\nImports: dplyr\n"})
+    db = tmp_path / "w.duckdb"
+    refresh.refresh(db, sources(tmp_path))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT ecosystem, package, manifest_path FROM repo_packages "
+                       "WHERE full_name = 'nhsengland/ds-toolkit' ORDER BY 1, 2").fetchall() == [
+        ("cran", "dstoolkitr", "r/DESCRIPTION"), ("pypi", "ds-toolkit", "pyproject.toml"),
+        ("pypi", "ds-toolkit-docs", "docs/pyproject.toml")]
+    con.close()
+    gh.commit("nhsengland/ds-toolkit", message="No R any more", date=day(9), author_login="analyst-4",
+              files={"r/DESCRIPTION": None})
+    refresh.refresh(db, sources(tmp_path))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT package FROM repo_packages WHERE full_name = 'nhsengland/ds-toolkit' ORDER BY 1"
+                       ).fetchall() == [("ds-toolkit",), ("ds-toolkit-docs",)]
+    con.close()

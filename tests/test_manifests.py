@@ -898,3 +898,19 @@ def test_parse_bytes_refuses_non_manifests_and_oversized_data():
         manifests.parse_bytes("README.md", b"numpy\n")
     with pytest.raises(ManifestError, match=r"^requirements\.txt: larger than 1000000 bytes"):
         manifests.parse_bytes("requirements.txt", b"numpy\n" * (manifests.MAX_MANIFEST_BYTES // 6 + 1))
+
+
+@pytest.mark.parametrize("path, text, expected", [
+    ("pyproject.toml", '[project]\nname = "DS_Toolkit"\n', [("pypi", "ds-toolkit")]),
+    ("lib/pyproject.toml", '[tool.poetry]\nname = "nhs.utils"\n', [("pypi", "nhs-utils")]),
+    ("setup.cfg", "[metadata]\nname = nhs-foo\n[options]\ninstall_requires = pandas\n", [("pypi", "nhs-foo")]),
+    ("setup.py", 'from setuptools import setup\nsetup(name="bar", version="1")\n', [("pypi", "bar")]),
+    ("setup.py", 'from setuptools import setup\nsetup(name=NAME)\n', []),          # not a literal: not guessed
+    ("DESCRIPTION", "Package: NHSRdemand\nVersion: 1.0\nImports: dplyr\n", [("cran", "NHSRdemand")]),
+    ("package.json", '{"name": "@nhs/ui", "dependencies": {}}', [("npm", "@nhs/ui")]),
+    ("pyproject.toml", "[tool.black]\nline-length = 100\n", []),
+    ("pyproject.toml", "[project\nname = broken", []),                              # parse() reports this one
+    ("requirements.txt", "pandas\n", []),
+])
+def test_provides_names_the_package_a_repository_publishes(path, text, expected):
+    assert [(r["ecosystem"], r["package"]) for r in manifests.provides(path, text)] == expected

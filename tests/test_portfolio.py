@@ -172,3 +172,19 @@ def test_demo_records_are_valid_record_files(tmp_path):
         assert problems == []
         (folder / f"{canonical['id']}.yml").write_text(records.to_yaml(canonical))
     assert records.load_folder(folder, team_ids) and len(list(folder.iterdir())) == 40
+
+
+def test_aliases_load_as_pairs_of_person_keys(tmp_path, good_folder):
+    teams_file = tmp_path / "teams.yml"
+    email_key = etl("person-key", "ann.laptop@example.nhs.uk").stdout.strip()
+    teams_file.write_text(TEAMS.read_text() + f"\naliases:\n  - {{person: Ann-NHS, also: [ann-old, {email_key}]}}\n")
+    db = tmp_path / "w.duckdb"
+    done = etl("records", "load", "--records", str(good_folder), "--teams", str(teams_file), "--db", str(db))
+    assert done.returncode == 0, done.stdout + done.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    got = set(con.execute("SELECT alias_key, person_key FROM person_aliases").fetchall())
+    con.close()
+    ann = identity.key_for_login("ann-nhs", "test-salt")
+    assert got == {(identity.key_for_login("ann-old", "test-salt"), ann),
+                   (identity.key_for_email("ann.laptop@example.nhs.uk", "test-salt"), ann)}
+    assert email_key == identity.key_for_email("ann.laptop@example.nhs.uk", "test-salt")

@@ -135,3 +135,40 @@ def test_every_membership_mistake_is_reported_in_one_run(tmp_path):
     with pytest.raises(teams.TeamsError) as caught:
         teams.load(path)
     assert [line.split(": ", 2)[1] for line in str(caught.value).splitlines()] == ["team a", "team a", "team b"]
+
+
+ALIASES_TEAMS = "teams:\n  - {id: a, name: A, organisation: O}\n"
+
+
+def test_aliases_join_logins_and_person_keys_to_one_person(tmp_path):
+    path = write(tmp_path, ALIASES_TEAMS + "aliases:\n"
+                 "  - person: ann-nhs\n    also: [ann-old, p_0123456789abcdef]\n"
+                 "  - {person: bob, also: bob2}\n")
+    assert teams.load(path)["aliases"] == [
+        {"person": "ann-nhs", "also": "ann-old"}, {"person": "ann-nhs", "also": "p_0123456789abcdef"},
+        {"person": "bob", "also": "bob2"}]
+
+
+def test_alias_mistakes_are_named_and_no_address_is_repeated(tmp_path):
+    path = write(tmp_path, ALIASES_TEAMS + "aliases:\n"
+                 "  - {person: ann, also: [ann@example.nhs.uk]}\n"       # line 4
+                 "  - {person: bob, also: [bob]}\n"                       # line 5
+                 "  - {person: cat, also: [ann-old, p_12]}\n"             # line 6
+                 "  - {person: dan, also: [ann-old]}\n"                   # line 7
+                 "  - {person: eve, also: [], colour: red}\n"             # line 8
+                 "  - {person: fay}\n"                                    # line 9
+                 "  - {person: gil, also: [cat]}\n")                      # line 10
+    with pytest.raises(teams.TeamsError) as err:
+        teams.load(path)
+    lines = str(err.value).splitlines()
+    assert lines == [
+        f"{path}:4: aliases: also: an e-mail address is given; use its person key instead "
+        "(`python -m etl person-key` prints it), so no address is kept in git",
+        f"{path}:5: aliases: also: 'bob' is the person itself",
+        f"{path}:6: aliases: also: 'p_12' is neither a GitHub login nor a person key (p_ and 16 hex digits)",
+        f"{path}:7: aliases: also: 'ann-old' is already an alias of 'cat'",
+        f"{path}:8: aliases: unknown field(s) colour",
+        f"{path}:9: aliases: also: list the other logins or person keys of this person",
+        f"{path}: aliases: 'cat' is itself an alias of 'gil'; join every key to one person",
+    ]
+    assert "example.nhs.uk" not in str(err.value)

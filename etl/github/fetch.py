@@ -194,6 +194,7 @@ class Contents:
     languages: list[dict]
     dependencies: list[dict]
     problems: list[dict]
+    packages: list[dict]  # what the repository publishes (repo_packages rows)
 
 
 def manifest_paths(tree: list[dict]) -> tuple[list[str], list[dict]]:
@@ -254,7 +255,8 @@ def fetch_contents(client_github, repo: Repository, branch: str, known_tree_sha:
     paths, problems = manifest_paths(tree["tree"])
     languages, texts = _read_files(client_github, repo, branch, paths, blobs, problems, with_languages=True)
     deps: list[dict] = []
-    for path in paths:
+    published: dict[tuple[str, str], dict] = {}  # the shallowest manifest naming a package wins (paths are sorted)
+    for path in sorted(paths, key=lambda p: (p.count("/"), p)):
         if path not in texts:
             continue
         try:
@@ -264,6 +266,9 @@ def fetch_contents(client_github, repo: Repository, branch: str, known_tree_sha:
             problems.append({"kind": "manifest_unparsed", "detail": path, "message": str(exc)})
             continue
         deps.extend({"full_name": repo.full_name, **row, "inferred": False} for row in rows)
+        for row in manifests.provides(path, content if isinstance(content, str) else manifests.decode(content, path)):
+            published.setdefault((row["ecosystem"], row["package"]), {"full_name": repo.full_name, **row,
+                                                                     "manifest_path": path})
     if not any(manifests.manifest_kind(p) in PYTHON_MANIFESTS for p in blobs):
         sources, skipped = source_paths(tree["tree"])
         problems.extend(skipped)
@@ -279,7 +284,7 @@ def fetch_contents(client_github, repo: Repository, branch: str, known_tree_sha:
             problems.extend(inferred_problems)
             deps.extend({"full_name": repo.full_name, **row, "inferred": True} for row in rows)
     language_rows = [{"full_name": repo.full_name, "language": lang, "bytes": n} for lang, n in sorted(languages.items())]
-    return Contents(tree["sha"], language_rows, _unique_dependencies(deps), problems)
+    return Contents(tree["sha"], language_rows, _unique_dependencies(deps), problems, list(published.values()))
 
 
 PYTHON_MANIFESTS = {manifests.REQUIREMENTS, manifests.PYPROJECT, manifests.SETUP_CFG, manifests.SETUP_PY,

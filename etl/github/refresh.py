@@ -22,10 +22,10 @@ from etl.github import fetch
 log = logging.getLogger("etl.github")
 
 # Tables whose rows a GitHub refresh keeps from the previous warehouse and then updates.
-CARRIED = ["teams", "team_history", "people", "memberships", "projects", "project_stages", "project_teams",
+CARRIED = ["teams", "team_history", "people", "memberships", "person_aliases", "projects", "project_stages", "project_teams",
            "project_tags", "project_repos", "project_outputs", "repositories", "repo_languages", "dependencies",
-           "commits", "commit_coauthors", "releases", "github_repo_state", "data_problems"]
-PER_REPO = ["repo_languages", "dependencies", "commits", "commit_coauthors", "releases", "github_repo_state"]
+           "repo_packages", "commits", "commit_coauthors", "releases", "github_repo_state", "data_problems"]
+PER_REPO = ["repo_languages", "dependencies", "repo_packages", "commits", "commit_coauthors", "releases", "github_repo_state"]
 
 
 class RefreshError(Exception):
@@ -218,7 +218,7 @@ def _fetch_repository(client: gh_client.Client, item: Listed, previous, people: 
     resumable = previous is not None and previous[2] == branch and previous[5]
     commits = fetch.fetch_commits(repo, branch, people, previous[3] if resumable else None)
     if commits.head_sha is None:  # empty repository: no files, no tags
-        releases, bare_tags, contents = [], {}, fetch.Contents(None, [], [], [])
+        releases, bare_tags, contents = [], {}, fetch.Contents(None, [], [], [], [])
     else:
         releases, bare_tags = fetch.fetch_releases(repo)
         contents = fetch.fetch_contents(client.github, repo, branch, previous[4] if resumable else None)
@@ -242,7 +242,8 @@ def _save_repository(con, name: str, d: Detail) -> int:
     db.run(con, "DELETE FROM releases WHERE full_name = ?", [name])
     load.save_rows(con, "releases", releases)
     if d.contents is not None:
-        for table, rows in (("repo_languages", d.contents.languages), ("dependencies", d.contents.dependencies)):
+        for table, rows in (("repo_languages", d.contents.languages), ("dependencies", d.contents.dependencies),
+                            ("repo_packages", d.contents.packages)):
             db.run(con, f"DELETE FROM {table} WHERE full_name = ?", [name])
             load.save_rows(con, table, rows)
         db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? "
