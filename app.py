@@ -70,5 +70,6 @@ navigation = st.navigation([
     st.Page(PAGES / "radar.py", title="Tech radar", icon=":material/radar:"),
     st.Page(PAGES / "collaboration.py", title="Collaboration", icon=":material/hub:"),
     st.Page(PAGES / "repositories.py", title="Repositories", icon=":material/code:"),
+    st.Page(PAGES / "reports.py", title="Reports", icon=":material/summarize:"),
 ])
 navigation.run()

@@ -77,3 +77,14 @@ def query(name: str, **params) -> pd.DataFrame:
     path = warehouse_file()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _run(str(path), version(path), name, frozen)
+
+
+def with_cursor(work):
+    """`work(cursor)` on the current warehouse, read-only; for builders such as the report that
+    run several queries of their own."""
+    path = warehouse_file()
+    cursor = warehouse.cursor(_reader(str(path), version(path)))
+    try:
+        return work(cursor)
+    finally:
+        cursor.close()

@@ -8,12 +8,16 @@ Commands:
   records     import a register into record files, or load the records
   status      print the last runs and the row count of every table
   dictionary  write (or --check) the data dictionary in data/README.md from the schema
+  report      the annual report as self-contained HTML (and PDF)
+  case-study  a project's one-page case study as HTML (and PDF)
+  export      write every table as Parquet (--parquet DIR) with a schema file
   person-key  print the person key of a GitHub login or e-mail address (for aliases in
               data/teams.yml), without storing either
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import time
@@ -154,6 +158,13 @@ def cmd_dictionary(args) -> int:
     return 0
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH",
@@ -189,10 +200,81 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dictionary", parents=[common], help="write the data dictionary from the schema")
     d.add_argument("--check", action="store_true", help="only check that data/README.md is current")
     d.set_defaults(func=cmd_dictionary)
+    rp = sub.add_parser("report", parents=[common], help="write the annual report (HTML, and PDF with --pdf)")
+    rp.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD",
+                    help="first day (default: 1 April of the last complete financial year)")
+    rp.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD",
+                    help="last day (default: 31 March ending the last complete financial year)")
+    rp.add_argument("--out", required=True, metavar="FILE.html")
+    rp.add_argument("--pdf", metavar="FILE.pdf", help="also print it to PDF with Chromium")
+    rp.set_defaults(func=cmd_report)
+    cs = sub.add_parser("case-study", parents=[common], help="write a project's one-page case study")
+    cs.add_argument("project", metavar="PROJECT_ID")
+    cs.add_argument("--out", required=True, metavar="FILE.html")
+    cs.add_argument("--pdf", metavar="FILE.pdf", help="also print it to PDF with Chromium")
+    cs.set_defaults(func=cmd_case_study)
+    x = sub.add_parser("export", parents=[common], help="write every table as Parquet with a schema file")
+    x.add_argument("--parquet", required=True, metavar="DIR", help="folder to write (replaced whole if it holds an "
+                                                                   "earlier export)")
+    x.set_defaults(func=cmd_export)
     k = sub.add_parser("person-key", help="print the person key of logins or e-mail addresses (for aliases)")
     k.add_argument("identifiers", nargs="+", metavar="LOGIN|EMAIL")
     k.set_defaults(func=cmd_person_key)
     return p
+
+
+def _write_report(make, args) -> int:
+    from dashboard import printing
+
+    path = config.db_path(args.db)
+    if not path.exists():
+        log.error("%s: no warehouse (build one with `python -m etl demo` or `refresh`)", path)
+        return 2
+    con = warehouse.open_read_only(path)
+    try:
+        made = make(con)
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 2
+    finally:
+        con.close()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(made.html, encoding="utf-8")
+    log.info("%s written to %s (%s bytes)", made.title, out, f"{out.stat().st_size:,}")
+    if args.pdf:
+        try:
+            Path(args.pdf).write_bytes(made.pdf())
+        except (printing.NoBrowser, RuntimeError) as exc:
+            log.error("%s", exc)
+            return 2
+        log.info("PDF written to %s", args.pdf)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from dashboard import report
+
+    return _write_report(lambda con: report.annual(con, args.date_from, args.date_to), args)
+
+
+def cmd_case_study(args) -> int:
+    from dashboard import report
+
+    return _write_report(lambda con: report.case_study(con, args.project), args)
+
+
+def cmd_export(args) -> int:
+    from etl import export
+
+    path = config.db_path(args.db)
+    try:
+        counts = export.parquet(path, Path(args.parquet))
+    except export.ExportError as exc:
+        log.error("%s", exc)
+        return 2
+    log.info("exported %d tables (%s rows) from %s to %s", len(counts), f"{sum(counts.values()):,}", path, args.parquet)
+    return 0
 
 
 def cmd_person_key(args) -> int:

@@ -5,7 +5,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, filters, network, periods, theme
+from dashboard import charts, data, filters, network, periods, theme
 from dashboard.text import plain
 from etl import config
 
@@ -73,7 +73,7 @@ with left:
                       "<br>link weight: %{customdata[2]:g}<extra></extra>"))
     fig.update_layout(height=520, xaxis=dict(visible=False, range=[-1.4, 1.4]),
                       yaxis=dict(visible=False, range=[-1.25, 1.35], scaleanchor="x"), margin=dict(l=0, r=0, t=10, b=0))
-    st.plotly_chart(fig, theme=None, key="network_chart",
+    charts.show(fig, key="network_chart", data=chosen[["team_a", "team_b", "weight"]], title=f"Team network, {LINKS[link][0].lower()}",
                     alt=f"Network of teams linked by {LINKS[link][0].lower()}: " + "; ".join(
                         f"{r.team_a}–{r.team_b} {r.weight:g}" for r in chosen.head(12).itertuples()))
 with right:
@@ -86,13 +86,14 @@ with right:
     fig.update_layout(height=520, coloraxis_showscale=False, margin=dict(l=10, r=10, t=40, b=10))
     fig.update_xaxes(side="top", title=None)
     fig.update_yaxes(title=None)
-    st.plotly_chart(fig, theme=None, key="matrix_chart",
+    charts.show(fig, key="matrix_chart", data=matrix.reset_index(names="team"), title=f"Team matrix, {LINKS[link][0].lower()}",
                     alt=f"Team-by-team matrix of {LINKS[link][0].lower()}.")
 if chosen.empty:
     st.info(f"No {LINKS[link][0].lower()} between teams in this period.")
 
 st.subheader("Where each team's people worked", anchor=False)
-only_outside = st.toggle("Only work in other teams' repositories", value=True, key="flows_outside")
+only_outside = st.toggle("Only work in other teams' repositories", value=True, key="flows_outside",
+                         bind="query-params")
 shown = outside if only_outside else flows
 if shown.empty:
     st.caption("Nobody worked in another team's repositories in this period.")
@@ -112,7 +113,7 @@ else:
                                 "%{customdata} people<extra></extra>",
                   color="rgba(0, 94, 184, 0.25)")))
     fig.update_layout(height=140 + 40 * max(len(homes), len(owners)))
-    st.plotly_chart(fig, theme=None, key="flows_chart",
+    charts.show(fig, key="flows_chart", data=shown[["home_team", "repo_team", "people", "contributions"]], title="Where each team's people worked",
                     alt="Flows of contributions from each home team (left) to the team owning the repository (right).")
     st.caption("Left: the team people were in. Right: the team owning the repository. Width: commits and "
                "co-authorships. People with no membership on the day count for the team owning most of their work "
@@ -135,7 +136,8 @@ st.subheader("Knowledge concentration", anchor=False)
 c1, c2 = st.columns([1, 2])
 scope = c1.segmented_control("Measure", ["repository", "project"], default="project", format_func=str.capitalize,
                              key="bus_scope", bind="query-params") or "project"
-minimum = c2.slider("Leave out those with fewer commits in 12 months than", 0, 200, 30, step=10, key="bus_min")
+minimum = c2.slider("Leave out those with fewer commits in 12 months than", 0, 200, 30, step=10, key="bus_min",
+                    bind="query-params")
 bus = data.query("bus_factor", as_of=f.period.end, scope=scope, teams=list(f.teams))
 risky = bus[(bus.bus_factor == 1) & (bus.commits_12m >= minimum)].copy()
 st.caption(f"Bus factor: the fewest people who made at least half of the commits in the 12 months to "
@@ -164,7 +166,7 @@ if not quarterly.empty:
                      color_discrete_map=colours, labels={"quarter": "", "newcomers": "People new to the team",
                                                          "team": "Team"})
         fig.update_layout(height=340, legend_title_text="", barmode="stack", yaxis=dict(tickformat="d", rangemode="tozero"))
-        st.plotly_chart(fig, theme=None, key="newcomers_chart", alt="People contributing for each team for the first "
+        charts.show(fig, key="newcomers_chart", data=quarterly, title="Newcomers by team", alt="People contributing for each team for the first "
                                                                     "time, per quarter.")
     with right:
         fig = px.line(quarterly.dropna(subset=["retention_pct"]), x="quarter", y="retention_pct", color="team",
@@ -172,7 +174,7 @@ if not quarterly.empty:
                       labels={"quarter": "", "retention_pct": "Still active from the quarter before (%)",
                               "team": "Team"})
         fig.update_layout(height=340, legend_title_text="", yaxis=dict(range=[0, 105]))
-        st.plotly_chart(fig, theme=None, key="retention_chart",
+        charts.show(fig, key="retention_chart", data=quarterly, title="Retention by team",
                         alt="Share of each team's people active in a quarter who were active the quarter before.")
 
 st.subheader("Network measures", anchor=False)
@@ -202,5 +204,5 @@ if len(trend) > 1:
     fig = px.line(trend, x="year", y="strength", color="team", color_discrete_map=colours, markers=True,
                   labels={"year": "", "strength": f"Strength ({LINKS[link][0].lower()})", "team": "Team"})
     fig.update_layout(height=340, legend_title_text="")
-    st.plotly_chart(fig, theme=None, key="network_trend_chart",
+    charts.show(fig, key="network_trend_chart", data=trend, title="Network strength by year",
                     alt="Each team's total link weight by financial year.")

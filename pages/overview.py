@@ -2,7 +2,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboard import data, filters, theme
+from dashboard import charts, data, filters, theme
 
 f = filters.current()
 st.title("Overview")
@@ -26,7 +26,7 @@ fig = px.bar(stages, x="projects", y="label", orientation="h", color="stage",
              color_discrete_map=theme.STAGE_COLOURS, text="projects",
              labels={"projects": "Projects", "label": ""})
 fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed"), height=340)
-st.plotly_chart(fig, theme=None, key="stages_chart",
+charts.show(fig, key="stages_chart", data=stages, title="Projects by stage",
                 alt="Horizontal bar chart of projects by pathway stage at the end of the period.")
 
 st.subheader("Activity by team")
@@ -39,7 +39,7 @@ else:
                  labels={"month": "", "commits": "Commits", "team": "Team"},
                  hover_data={"contributors": True})
     fig.update_layout(barmode="stack", legend_title_text="", height=420)
-    st.plotly_chart(fig, theme=None, key="activity_chart",
+    charts.show(fig, key="activity_chart", data=monthly, title="Commits by team per month",
                     alt="Stacked bar chart of commits per month, one colour per team owning the repositories.")
     st.caption("Commits by people (not bots) to repositories each team owns, per month.")
 

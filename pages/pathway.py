@@ -4,7 +4,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, filters, theme
+from dashboard import charts, data, filters, theme
 
 f = filters.current()
 st.title("R&D to operational pathway")
@@ -25,7 +25,7 @@ with left:
     funnel = go.Figure(go.Funnel(y=list(pathway.label), x=reached, textinfo="value+percent initial",
                                  marker=dict(color=[theme.STAGE_COLOURS[s] for s in pathway.stage])))
     funnel.update_layout(height=380)
-    st.plotly_chart(funnel, theme=None, key="funnel_chart",
+    charts.show(funnel, key="funnel_chart", data=pd.DataFrame({"stage": list(pathway.label), "projects_reaching_it": reached}), title="Pathway funnel",
                     alt="Funnel of projects reaching each pathway stage: " + ", ".join(
                         f"{label} {n}" for label, n in zip(pathway.label, reached)))
 with right:
@@ -50,13 +50,13 @@ with left:
     fig = px.bar(counts, x="stage", y="size", color="team", color_discrete_map=colours,
                  labels={"stage": "", "size": "Projects", "team": "Lead team"})
     fig.update_layout(barmode="stack", height=380, legend_title_text="")
-    st.plotly_chart(fig, theme=None, key="by_team_chart", alt="Projects reaching each stage, stacked by lead team.")
+    charts.show(fig, key="by_team_chart", data=counts, title="Projects reaching each stage by lead team", alt="Projects reaching each stage, stacked by lead team.")
 with right:
     counts = by.groupby(["ordinal", "stage", "start_year"], as_index=False).size()
     fig = px.bar(counts, x="stage", y="size", color="start_year", barmode="group",
                  labels={"stage": "", "size": "Projects", "start_year": "Started"})
     fig.update_layout(height=380)
-    st.plotly_chart(fig, theme=None, key="by_year_chart", alt="Projects reaching each stage, grouped by start year.")
+    charts.show(fig, key="by_year_chart", data=counts, title="Projects reaching each stage by start year", alt="Projects reaching each stage, grouped by start year.")
 
 st.subheader("Time spent in each stage", anchor=False)
 spells = data.query("stage_durations", date_to=f.period.end, teams=list(f.teams))
@@ -68,7 +68,7 @@ else:
                  category_orders={"label": list(pathway.label)}, hover_data=["project_id"],
                  labels={"label": "", "days": "Days in stage"})
     fig.update_layout(showlegend=False, height=380)
-    st.plotly_chart(fig, theme=None, key="durations_chart",
+    charts.show(fig, key="durations_chart", data=done, title="Time spent in each stage",
                     alt="Box plot of days spent in each stage before moving on, one point per project.")
     summary = done.groupby(["ordinal", "label"], as_index=False).days.agg(["count", "median", "max"])
     st.caption(" · ".join(f"{r.label}: median {r.median:.0f} days ({r.count} projects)" for r in summary.itertuples()))

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import data, filters, forms, theme
+from dashboard import charts, data, filters, forms, printing, report, theme
 from dashboard.text import plain
 
 f = filters.current()
@@ -81,6 +81,14 @@ with catalogue_tab:
         "Tags": ", ".join(listed(p.tags)) or "none",
     }
     st.markdown("  \n".join(f"**{k}:** {plain(v)}" for k, v in details.items()))
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button("Case study (HTML)", lambda: data.with_cursor(
+        lambda con: report.case_study(con, chosen)).html.encode("utf-8"), f"case-study-{chosen}.html", "text/html",
+        key="detail_case_html", icon=":material/html:", on_click="ignore")
+    c2.download_button("Case study (PDF)", lambda: data.with_cursor(lambda con: report.case_study(con, chosen)).pdf(),
+                       f"case-study-{chosen}.pdf", "application/pdf", key="detail_case_pdf",
+                       icon=":material/picture_as_pdf:", on_click="ignore", disabled=printing.browser() is None,
+                       help=None if printing.browser() else f"The PDF {printing.NO_BROWSER}.")
 
     timeline = data.query("project_timeline", project_id=chosen, as_of=f.period.end)
     st.subheader("Stage timeline", anchor=False)
@@ -88,7 +96,7 @@ with catalogue_tab:
     fig = px.timeline(spans, x_start="entered_on", x_end="left_on", y="label", color="stage",
                       color_discrete_map=theme.STAGE_COLOURS, labels={"label": ""})
     fig.update_layout(showlegend=False, height=80 + 40 * len(spans), yaxis=dict(autorange="reversed"))
-    st.plotly_chart(fig, theme=None, key="timeline_chart",
+    charts.show(fig, key="timeline_chart", data=timeline, title=f"Stage timeline, {p.title}",
                     alt=f"Timeline of the stages of {p.title}: " + ", ".join(
                         f"{r.label} from {r.entered_on:%b %Y}" for r in timeline.itertuples()))
 

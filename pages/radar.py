@@ -3,7 +3,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, filters, theme
+from dashboard import charts, data, filters, theme
 from dashboard.text import plain
 
 RINGS = ["adopt", "trial", "assess", "hold"]
@@ -82,7 +82,7 @@ with left:
         fig.add_trace(go.Scatterpolar(r=[0, 4], theta=[angle, angle], mode="lines", hoverinfo="skip",
                                       line=dict(color=theme.NHS_MID_GREY, width=1), showlegend=False))
     fig.data = fig.data[len(RINGS):] + fig.data[:len(RINGS)]  # blips on top of the lines
-    st.plotly_chart(fig, theme=None, key="radar_chart",
+    charts.show(fig, key="radar_chart", data=radar.drop(columns=["match_kind", "match_value"], errors="ignore"), title="Tech radar",
                     alt="Tech radar: numbered technologies placed by quadrant and ring; diamonds mark disagreement "
                         "with usage. The table beside it lists them by number.")
     st.caption("Rings from the centre: adopt, trial, assess, hold. Diamonds with a yellow edge: the evidence disagrees.")

@@ -3,7 +3,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import data, filters, theme
+from dashboard import charts, data, filters, theme
 
 f = filters.current()
 st.title("Tech stack")
@@ -28,7 +28,7 @@ fig = px.bar(shown, x=column, y="team", color="language", orientation="h", color
              labels={"team": "", "bytes": "Bytes of code", "repositories": "Repositories", "language": "Language"})
 fig.update_layout(barmode="stack", height=120 + 45 * shown.team.nunique(), legend_title_text="",
                   yaxis=dict(categoryorder="total ascending"))
-st.plotly_chart(fig, theme=None, key="languages_chart",
+charts.show(fig, key="languages_chart", data=shown, title="Languages by team",
                 alt="Stacked bars of languages per team, by " + ("bytes of code" if column == "bytes" else "repositories"))
 
 st.caption("Bytes of code as GitHub counts them. A repository counts for each language that makes up at least "
@@ -44,7 +44,7 @@ if not over_time.empty:
                   category_orders={"language": list(language_colours)},
                   labels={"quarter": "", "repositories": "Active repositories", "language": "Main language"})
     fig.update_layout(height=340, legend_title_text="")
-    st.plotly_chart(fig, theme=None, key="languages_time_chart",
+    charts.show(fig, key="languages_time_chart", data=over_time, title="Main languages over time",
                     alt="Active repositories each quarter by main language.")
 
 st.subheader("Library adoption", anchor=False)
@@ -63,7 +63,7 @@ else:
                     labels={"x": "", "y": "", "color": "Repositories"})
     fig.update_layout(height=160 + 24 * len(grid), coloraxis_showscale=False)
     fig.update_xaxes(side="top")
-    st.plotly_chart(fig, theme=None, key="adoption_chart",
+    charts.show(fig, key="adoption_chart", data=adoption, title="Library adoption",
                     alt="Heatmap: repositories of each team (columns) that use each library (rows).")
     st.caption("Repositories of each team with commits in the period that depend on the library; widest use first.")
 
@@ -74,7 +74,7 @@ if not first_use.empty:
                      labels={"first_used": "First repository using it started", "package": "", "team": "Team"})
     fig.update_traces(marker=dict(size=12, line=dict(width=1, color="white")))
     fig.update_layout(height=140 + 26 * first_use.package.nunique(), legend_title_text="")
-    st.plotly_chart(fig, theme=None, key="first_use_chart",
+    charts.show(fig, key="first_use_chart", data=first_use, title="First use of libraries by team",
                     alt="When each team's first repository using each library started.")
 
 st.subheader("Who uses it?", anchor=False)
@@ -106,7 +106,7 @@ else:
                  orientation="h", labels={"team": "", "repositories": "Repositories", "major": "Major version"})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
     fig.update_layout(height=200 + 110 * ((len(key_libraries) + 2) // 3), legend_title_text="")
-    st.plotly_chart(fig, theme=None, key="versions_chart",
+    charts.show(fig, key="versions_chart", data=spread, title="Version spread of key libraries",
                     alt="Major versions each team pins for each key library; '(behind)' marks majors older than "
                         "the newest in use.")
     behind = spread[spread.behind].groupby("package").team.unique()

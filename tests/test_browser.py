@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
 from etl import config
@@ -150,17 +152,52 @@ def test_script_in_a_project_description_shows_as_text_and_does_not_run(tmp_path
 
 
 def test_every_page_draws_its_charts_in_the_browser(server, page):
-    """Each page of the navigation, opened from its link, renders charts and no error."""
+    """Each page of the navigation, opened from its link, renders its title, its charts, and no error."""
+    pages = {"Overview": ("overview", "Overview", True), "Projects": ("projects", "Projects", False),
+             "Pathway": ("pathway", "R&D to operational pathway", True), "Tech stack": ("tech_stack", "Tech stack", True),
+             "Tech radar": ("radar", "Tech radar", True), "Collaboration": ("collaboration", "Collaboration across teams", True),
+             "Repositories": ("repositories", "Repositories", False), "Reports": ("reports", "Reports", False)}
     page.goto(server["url"])
     wait_for_app(page)
     names = [text.strip().splitlines()[-1] for text in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
-    assert {"Overview", "Projects", "Pathway", "Tech stack", "Tech radar", "Collaboration", "Repositories"} <= set(names)
+    assert set(names) == set(pages)
     ARTIFACTS.mkdir(exist_ok=True)
-    for name in names:
+    for name in names[1:] + names[:1]:  # Overview last: it is open at the start
+        slug, title, has_charts = pages[name]
         page.locator('[data-testid="stSidebarNav"] a', has_text=name).click()
+        page.wait_for_url(re.compile(rf"/{slug}(\?|$)") if slug != "overview" else re.compile(r"/(overview)?(\?|$)"))
+        page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
         page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0, name
-        if name not in ("Repositories",):
+        if has_charts:
             page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', state="visible", timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / f"page-{name.lower().replace(' ', '-')}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"page-{slug}.png"))
+
+
+def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
+    page.goto(f"{server['url']}/overview")
+    wait_for_app(page)
+    export = page.locator('[data-testid="stPopover"] button', has_text="Export").first
+    export.click()
+    with page.expect_download(timeout=90_000) as png:
+        page.get_by_role("button", name="PNG image").first.click()
+    png_file = tmp_path / png.value.suggested_filename
+    png.value.save_as(png_file)
+    assert png_file.name == "projects-by-stage.png"
+    content = png_file.read_bytes()
+    assert content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) > 10_000
+    width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    assert (width, height) == (2400, 680)  # 1200 x 340 px at twice the pixels, for slides
+
+    page.keyboard.press("Escape")
+    export.click()
+    with page.expect_download(timeout=30_000) as csv_download:
+        page.get_by_role("button", name="Data (CSV)").first.click()
+    csv_file = tmp_path / csv_download.value.suggested_filename
+    csv_download.value.save_as(csv_file)
+    table = pd.read_csv(csv_file)
+    assert {"stage", "label", "projects"} <= set(table.columns)
+    con = duckdb.connect(str(server["db"]), read_only=True)
+    projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
+    con.close()
+    assert table.projects.sum() == projects

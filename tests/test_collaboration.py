@@ -282,3 +282,14 @@ def test_bus_factor_list_names_people_only_when_allowed(demo_db, monkeypatch):
     con.close()
     named = {n for cell in bus_table.value.key_person for n in cell.split(", ")}
     assert named and named <= logins | {"(no GitHub account)"}
+
+
+def test_every_control_of_the_page_opens_from_the_url(demo_db, monkeypatch):
+    at = open_collaboration(demo_db, monkeypatch, link="Joint projects", flows_outside="false", bus_scope="Repository",
+                            bus_min="100")
+    assert at.segmented_control(key="link").value == "projects"
+    assert at.toggle(key="flows_outside").value is False
+    assert at.segmented_control(key="bus_scope").value == "repository"
+    assert at.slider(key="bus_min").value == 100
+    bus_table = next(d for d in at.dataframe if "top_person_share_pct" in d.value.columns)
+    assert (bus_table.value.commits_12m >= 100).all()

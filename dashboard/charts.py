@@ -1,0 +1,96 @@
+"""Every chart with its exports, one way for all pages: PNG and SVG (kaleido, printed by the
+system's Chromium), the chart's data as CSV and XLSX, and interactive HTML that works offline.
+
+Files are made only when their button is clicked (Streamlit runs a download's callable then),
+so a page with many charts draws as fast as without exports.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import printing
+
+NO_BROWSER = f"PNG and SVG {printing.NO_BROWSER}."
+
+
+def browser() -> str | None:
+    """The browser kaleido will use, or None (then PNG and SVG are offered disabled, saying why)."""
+    return printing.browser()
+
+
+def image(fig: go.Figure, fmt: str, *, width: int = 1200, height: int | None = None, scale: float = 2) -> bytes:
+    """The figure as PNG or SVG, sized for slides (1200 px wide, twice the pixels for PNG)."""
+    height = height or int(fig.layout.height or 500)
+    return fig.to_image(format=fmt, width=width, height=height, scale=scale if fmt == "png" else 1)
+
+
+def html(fig: go.Figure, title: str) -> bytes:
+    """A standalone page with plotly.js inside: interactive, and needs no internet."""
+    return fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False},
+                       default_width="100%", div_id="chart").replace(
+        "<head>", f"<head><title>{_escape(title)}</title>", 1).encode("utf-8")
+
+
+def xlsx(data: pd.DataFrame, sheet: str = "data") -> bytes:
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        _for_excel(data).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return out.getvalue()
+
+
+def csv(data: pd.DataFrame) -> bytes:
+    return data.to_csv(index=False).encode("utf-8")
+
+
+def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
+    """Draw `fig` (NHS theme) with an Export menu under it. `data` is the table behind the chart,
+    offered as CSV and XLSX; `title` names the files (the key when not given)."""
+    st.plotly_chart(fig, theme=None, key=key, alt=alt)
+    export_menu(fig, key=key, data=data, title=title)
+
+
+def export_menu(fig: go.Figure, *, key: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
+    name = _file_name(title or key)
+    label = title or key.replace("_", " ")
+    has_browser = browser() is not None
+    with st.popover("Export", icon=":material/download:", help="Download this chart or its data"):
+        st.download_button("PNG image", lambda: image(fig, "png"), f"{name}.png", "image/png", key=f"{key}_png",
+                           disabled=not has_browser, help=None if has_browser else NO_BROWSER,
+                           icon=":material/image:", on_click="ignore")
+        st.download_button("SVG image", lambda: image(fig, "svg"), f"{name}.svg", "image/svg+xml", key=f"{key}_svg",
+                           disabled=not has_browser, help=None if has_browser else NO_BROWSER,
+                           icon=":material/draw:", on_click="ignore")
+        if not has_browser:
+            st.caption(NO_BROWSER)
+        if data is not None:
+            st.download_button("Data (CSV)", lambda: csv(data), f"{name}.csv", "text/csv", key=f"{key}_csv",
+                               icon=":material/table:", on_click="ignore")
+            st.download_button("Data (Excel)", lambda: xlsx(data, label), f"{name}.xlsx",
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
+        st.download_button("Interactive HTML", lambda: html(fig, label), f"{name}.html", "text/html",
+                           key=f"{key}_html", icon=":material/html:", on_click="ignore")
+
+
+def _file_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _for_excel(data: pd.DataFrame) -> pd.DataFrame:
+    """Excel has no time zones and no lists: dates stay dates, lists become text."""
+    out = data.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_localize(None)
+        elif out[column].dtype == object and out[column].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[column] = out[column].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out

@@ -1,0 +1,390 @@
+"""The annual report and the case-study one-pagers, as self-contained HTML (and PDF through
+Chromium). Used by the Reports page and by `python -m etl report` / `python -m etl case-study`.
+
+The HTML works offline: plotly.js is inlined once in the report's head, styles are inline, and
+there is no script, stylesheet, font or image from anywhere else. Links in the text (a case
+study's outputs, a repository) stay links.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html as _html
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from dashboard import network, printing, queries, theme
+
+MOVES = {"started": "Started", "advanced": "Moved on", "deployed": "Went operational", "stopped": "Paused or retired"}
+
+
+def last_complete_financial_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """April to March: the latest NHS financial year that had ended by `as_of`."""
+    end_year = as_of.year if as_of >= dt.date(as_of.year, 3, 31) else as_of.year - 1
+    return dt.date(end_year - 1, 4, 1), dt.date(end_year, 3, 31)
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    if start.month == 4 and start.day == 1 and end == dt.date(start.year + 1, 3, 31):
+        return f"financial year {start.year}/{str(start.year + 1)[-2:]}"
+    return f"{_day(start)} to {_day(end)}"
+
+
+@dataclass
+class Report:
+    title: str
+    html: str
+    what: str = "the report"
+
+    def pdf(self) -> bytes:
+        return printing.pdf(self.html, what=f"the PDF of {self.what}")
+
+
+def annual(con: duckdb.DuckDBPyConnection, start: dt.date | None = None, end: dt.date | None = None) -> Report:
+    """The annual report for start..end (default: the last complete financial year)."""
+    status = queries.run(con, "data_status")
+    if status.empty:
+        raise ValueError("the warehouse holds no successful ETL run: build it first (python -m etl demo or refresh)")
+    as_of = status.data_as_of.iloc[0].date()
+    if start is None or end is None:
+        default_start, default_end = last_complete_financial_year(as_of)
+        start, end = start or default_start, end or default_end
+    if start > end:
+        raise ValueError(f"the period starts ({start}) after it ends ({end})")
+    period = {"date_from": start, "date_to": end}
+    label = period_label(start, end)
+    title = f"Data Science Assembly: annual report, {label}"
+    figures = _Figures()
+    body = [_header(title, status, start, end, as_of)]
+    body.append(_headlines(con, period))
+    body.append(_projects(con, period, figures))
+    body.append(_tech(con, period, figures))
+    body.append(_collaboration(con, period, figures))
+    body.append(_teams(con, period))
+    body.append(_case_studies(con, end))
+    return Report(title, _page(title, "".join(body), with_plotly=True))
+
+
+def case_study(con: duckdb.DuckDBPyConnection, project_id: str) -> Report:
+    """A one-page case study of a project, from its record and its repositories."""
+    detail = queries.run(con, "project_detail", project_id=project_id)
+    if detail.empty:
+        raise ValueError(f"no project {project_id!r} in the warehouse")
+    p = detail.iloc[0]
+    status = queries.run(con, "data_status")
+    as_of = status.data_as_of.iloc[0].date() if not status.empty else dt.date.today()
+    timeline = queries.run(con, "project_timeline", project_id=project_id, as_of=as_of)
+    outputs = queries.run(con, "project_outputs_list", project_id=project_id)
+    repos = queries.run(con, "project_repository_activity", project_id=project_id, as_of=as_of)
+    partners = ", ".join(_listed(p.partner_teams)) or "none"
+    facts = [("Lead team", p.lead_team_name), ("Partner teams", partners), ("Stage", f"{p.stage_label} since {_day(p.stage_since)}"),
+             ("Started", _day(p.started_on)), ("Data", p.data_access or "not recorded"),
+             ("Operational owner", p.operational_owner or "not named yet")]
+    governance = [("DPIA", p.dpia), ("AIA", p.aia), ("Clinical safety case", p.clinical_safety_case)]
+    impact = []
+    if pd.notna(p.hours_saved_per_year):
+        impact.append(f"{p.hours_saved_per_year:,.0f} hours saved a year")
+    if pd.notna(p.organisations_using):
+        impact.append(f"used by {int(p.organisations_using)} organisations")
+    stages = " → ".join(f"{r.label} ({r.entered_on:%b %Y})" for r in timeline.itertuples())
+    parts = [
+        f"<header><p class='kicker'>Data Science Assembly · case study</p><h1>{_e(p.title)}</h1>"
+        f"<p class='lede'>{_e(p.summary)}</p></header>",
+        "<div class='two'><div>",
+        f"<p>{_e(p.description)}</p>" if isinstance(p.description, str) and p.description else "",
+        f"<h2>Impact</h2><p>{_e(p.impact)}</p>" if isinstance(p.impact, str) and p.impact else "",
+        f"<p><strong>{_e('; '.join(impact))}</strong></p>" if impact else "",
+        f"<h2>Journey</h2><p>{_e(stages)}</p>" if stages else "",
+        "</div><aside>",
+        "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl>",
+        "<h3>Governance</h3><dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v or 'not recorded')}</dd>"
+                                            for k, v in governance) + "</dl>",
+        "</aside></div>",
+    ]
+    if not outputs.empty:
+        parts.append("<h2>Outputs</h2><ul>" + "".join(
+            f"<li>{_e(r.kind.replace('_', ' '))}: {_link(r.url, r.title)}"
+            + (f" ({r.published_on:%b %Y})" if pd.notna(r.published_on) else "") + "</li>"
+            for r in outputs.itertuples()) + "</ul>")
+    if not repos.empty:
+        parts.append("<h2>Code</h2><ul>" + "".join(
+            f"<li>{_link(r.url, r.full_name)}" + (f": {int(r.commits_12m)} commits by {int(r.contributors_12m)} people "
+                                                  "in the last 12 months" if pd.notna(r.commits_12m) else "") + "</li>"
+            for r in repos.itertuples()) + "</ul>")
+    if isinstance(p.case_study_url, str) and p.case_study_url:
+        parts.append(f"<p>Full case study: {_link(p.case_study_url, p.case_study_url)}</p>")
+    parts.append(f"<footer>From the project record and repository data as of {_day(as_of)}.</footer>")
+    title = f"Case study: {p.title}"
+    return Report(title, _page(title, "".join(parts), with_plotly=False, one_page=True), what="the case study")
+
+
+# --- sections of the annual report -----------------------------------------------------------
+
+class _Figures:
+    """Charts of one report: each becomes a div; plotly.js is in the page head once."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def div(self, fig: go.Figure, alt: str) -> str:
+        self.count += 1
+        fig.update_layout(template=theme.TEMPLATE_NAME if theme.TEMPLATE_NAME in _templates() else "plotly_white",
+                          margin=dict(l=10, r=10, t=30, b=10))
+        inner = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{self.count}",
+                            default_width="100%", config={"displaylogo": False, "staticPlot": False,
+                                                          "responsive": True})
+        return f"<figure role='img' aria-label='{_e(alt)}'>{inner}</figure>"
+
+
+def _templates():
+    import plotly.io as pio
+
+    theme.register()
+    return pio.templates
+
+
+def _header(title, status, start, end, as_of) -> str:
+    demo = status.contents.iloc[0] == "demo"
+    return (f"<header><p class='kicker'>NHS England · Data Science Assembly</p><h1>{_e(title)}</h1>"
+            f"<p class='lede'>{_day(start)} to {_day(end)}. Data as of {_day(as_of)}.</p>"
+            + ("<p class='demo'>Demo data: synthetic teams, projects and repositories, made to show what the "
+               "report contains.</p>" if demo else "") + "</header>")
+
+
+def _headlines(con, period) -> str:
+    summary = queries.run(con, "activity_summary", **period).iloc[0]
+    moves = queries.run(con, "project_moves", **period)
+    started = moves[moves.move == "started"].project_id.nunique()
+    advanced = moves[moves.move == "advanced"].project_id.nunique()
+    deployed = moves[moves.move == "deployed"].project_id.nunique()
+    stages = queries.run(con, "projects_by_stage", date_to=period["date_to"])
+    cards = [("Projects", int(stages.projects.sum())), ("Started", started), ("Moved on", advanced),
+             ("Went operational", deployed), ("Active repositories", int(summary.active_repositories)),
+             ("Contributors", int(summary.contributors)), ("Commits", int(summary.commits)),
+             ("Teams", int(summary.active_teams))]
+    return ("<section><h2>The year in numbers</h2><div class='cards'>"
+            + "".join(f"<div class='card'><span class='n'>{v:,}</span><span>{_e(k)}</span></div>" for k, v in cards)
+            + "</div></section>")
+
+
+def _projects(con, period, figures: _Figures) -> str:
+    moves = queries.run(con, "project_moves", **period)
+    stages = queries.run(con, "projects_by_stage", date_to=period["date_to"])
+    progress = queries.run(con, "pathway_progress", date_to=period["date_to"])
+    pathway = stages[stages.phase != "closed"].sort_values("ordinal")
+    reached = [int((progress.reached_ordinal >= o).sum()) for o in pathway.ordinal]
+    funnel = go.Figure(go.Funnel(y=list(pathway.label), x=reached, textinfo="value+percent initial",
+                                 marker=dict(color=[theme.STAGE_COLOURS[s] for s in pathway.stage])))
+    funnel.update_layout(height=330)
+    out = ["<section><h2>Projects and the pathway to operational use</h2>",
+           "<p>How far the Assembly's projects have come: those reaching each stage by the end of the period "
+           "(stages can be skipped).</p>",
+           figures.div(funnel, "Funnel of projects reaching each pathway stage: " + ", ".join(
+               f"{label} {n}" for label, n in zip(pathway.label, reached)))]
+    for move, heading in MOVES.items():
+        rows = moves[moves.move == move]
+        if rows.empty:
+            continue
+        out.append(f"<h3>{heading} ({rows.project_id.nunique()})</h3>")
+        out.append(_table(rows.assign(entered_on=rows.entered_on.map(_day)),
+                          {"title": "Project", "lead_team": "Lead team", "stage_label": "Stage", "entered_on": "Date"}))
+    if moves.empty:
+        out.append("<p>No project started or changed stage in this period.</p>")
+    return "".join(out) + "</section>"
+
+
+def _tech(con, period, figures: _Figures) -> str:
+    languages = queries.run(con, "languages_by_team", **period)
+    firsts = queries.run(con, "library_first_use", max_packages=200)
+    new = firsts[(firsts.first_used >= pd.Timestamp(period["date_from"]))
+                 & (firsts.first_used <= pd.Timestamp(period["date_to"]))]
+    radar_moves = queries.run(con, "radar_history")
+    radar_moves = radar_moves[(radar_moves.moved_on >= pd.Timestamp(period["date_from"]))
+                              & (radar_moves.moved_on <= pd.Timestamp(period["date_to"]))]
+    out = ["<section><h2>Tech stack</h2>"]
+    if not languages.empty:
+        shown, colours = theme.top_with_other(languages, "language", "repositories")
+        shown = shown.groupby(["team", "language"], as_index=False).repositories.sum()
+        fig = px.bar(shown, x="repositories", y="team", color="language", orientation="h",
+                     color_discrete_map=colours, category_orders={"language": list(colours)},
+                     labels={"team": "", "repositories": "Repositories", "language": "Language"})
+        fig.update_layout(barmode="stack", height=120 + 40 * shown.team.nunique(), legend_title_text="")
+        out.append("<p>Languages of the repositories each team worked on (a repository counts for each language "
+                   "that is at least 10% of its code).</p>")
+        out.append(figures.div(fig, "Languages by team"))
+    if not new.empty:
+        grouped = new.groupby("package").agg(teams=("team", lambda t: ", ".join(sorted(set(t)))),
+                                             first=("first_used", "min")).reset_index().sort_values("first")
+        out.append(f"<h3>Libraries taken up ({len(grouped)})</h3><p>Libraries a team used for the first time in the "
+                   "period.</p>")
+        out.append(_table(grouped.assign(first=grouped["first"].map(_day)),
+                          {"package": "Library", "teams": "Teams", "first": "First used"}))
+    if not radar_moves.empty:
+        out.append("<h3>Tech radar changes</h3>")
+        out.append(_table(radar_moves.assign(moved_on=radar_moves.moved_on.map(_day),
+                                             ring_from=radar_moves.ring_from.fillna("new")),
+                          {"name": "Technology", "ring_from": "From", "ring_to": "To", "rationale": "Why",
+                           "moved_on": "Date"}))
+    return "".join(out) + "</section>"
+
+
+def _collaboration(con, period, figures: _Figures) -> str:
+    links = queries.run(con, "collab_links", **period)
+    activity = queries.run(con, "collab_team_activity", **period)
+    repos = queries.run(con, "cross_team_repositories", **period)
+    projects = queries.run(con, "cross_team_projects", **period)
+    people = links[links.link == "people"]
+    g = network.graph(activity, people)
+    summary = network.summary(g)
+    out = ["<section><h2>Collaboration</h2>",
+           f"<p>{len(people)} pairs of teams shared contributors; {len(repos)} repositories had contributors from "
+           f"two or more teams, and {len(projects)} projects involved more than one team. "
+           f"{summary['components']} connected group(s) of teams"
+           + (f"; not linked: {_e(', '.join(summary['isolated']))}" if summary["isolated"] else "") + ".</p>"]
+    if not people.empty:
+        names = sorted(set(activity.team) | set(people.team_a) | set(people.team_b))
+        matrix = pd.DataFrame(float("nan"), index=names, columns=names)
+        for r in people.itertuples():
+            matrix.loc[r.team_a, r.team_b] = matrix.loc[r.team_b, r.team_a] = r.weight
+        fig = px.imshow(matrix, text_auto=True, aspect="auto", color_continuous_scale=["#E8EDEE", theme.NHS_BLUE])
+        fig.update_layout(height=420, coloraxis_showscale=False)
+        fig.update_xaxes(side="top", title=None)
+        out.append("<p>People of one team contributing to another team's repositories, per pair of teams:</p>")
+        out.append(figures.div(fig, "Team-by-team matrix of shared contributors"))
+    if not projects.empty:
+        out.append("<h3>Projects across teams</h3>")
+        out.append(_table(projects.head(15), {"title": "Project", "lead_team": "Lead", "partners": "Partners",
+                                              "contributing_teams": "Teams contributing code"}))
+    return "".join(out) + "</section>"
+
+
+def _teams(con, period) -> str:
+    teams = queries.run(con, "team_list")
+    activity = queries.run(con, "collab_team_activity", **period).set_index("team_id")
+    moves = queries.run(con, "project_moves", **period)
+    catalogue = queries.run(con, "project_catalogue")
+    links = queries.run(con, "collab_links", **period)
+    adoption = queries.run(con, "library_adoption", **period, max_packages=200)
+    out = ["<section><h2>Teams</h2>"]
+    for t in teams.itertuples():
+        led = catalogue[catalogue.lead_team == t.short_name]
+        if t.team_id not in activity.index and led.empty:
+            continue
+        a = activity.loc[t.team_id] if t.team_id in activity.index else None
+        mine = moves[moves.lead_team == t.short_name]
+        partners = links[(links.link == "people") & ((links.team_a_id == t.team_id) | (links.team_b_id == t.team_id))]
+        partner_names = [r.team_b if r.team_a_id == t.team_id else r.team_a
+                         for r in partners.sort_values("weight", ascending=False).itertuples()]
+        libs = adoption[adoption.team == t.short_name].sort_values("repositories", ascending=False).package.head(6)
+        facts = []
+        if a is not None:
+            facts.append(f"{int(a.people)} people made {int(a.commits):,} commits in {int(a.repositories)} repositories")
+        facts.append(f"{len(led)} projects led, {int((led.stage == 'Operational').sum())} operational")
+        if not mine.empty:
+            facts.append("this period: " + ", ".join(f"{n} {MOVES[m].lower()}" for m, n in
+                                                      mine.groupby("move").project_id.nunique().items()))
+        out.append(f"<article class='team'><h3>{_e(t.name)}</h3><p>{_e('; '.join(facts))}.</p>"
+                   + (f"<p>Worked most with: {_e(', '.join(partner_names[:4]))}.</p>" if partner_names else "")
+                   + (f"<p>Main libraries: {_e(', '.join(libs))}.</p>" if len(libs) else "") + "</article>")
+    return "".join(out) + "</section>"
+
+
+def _case_studies(con, end: dt.date) -> str:
+    catalogue = queries.run(con, "project_catalogue")
+    chosen = catalogue[(catalogue.stage == "Operational") & (catalogue.started_on <= pd.Timestamp(end))]
+    out = ["<section class='break'><h2>Case studies</h2>"]
+    shown = 0
+    for r in chosen.itertuples():
+        d = queries.run(con, "project_detail", project_id=r.project_id).iloc[0]
+        if pd.Timestamp(d.stage_since) > pd.Timestamp(end):
+            continue  # operational only after the period
+        shown += 1
+        impact = d.impact if isinstance(d.impact, str) and d.impact else ""
+        out.append(f"<article class='case'><h3>{_e(r.title)}</h3><p class='meta'>{_e(r.lead_team)} · operational since "
+                   f"{_day(d.stage_since)}</p><p>{_e(r.summary)}</p>"
+                   + (f"<p><strong>Impact:</strong> {_e(impact)}</p>" if impact else "")
+                   + (f"<p>{_link(d.case_study_url, 'Full case study')}</p>" if isinstance(d.case_study_url, str)
+                      and d.case_study_url else "") + "</article>")
+    if not shown:
+        out.append("<p>No project was operational by the end of the period.</p>")
+    return "".join(out) + "</section>"
+
+
+# --- page and helpers ------------------------------------------------------------------------
+
+_CSS = """
+@page { size: A4; margin: 16mm 14mm; }
+body { font-family: Arial, Helvetica, sans-serif; color: #212B32; line-height: 1.45; max-width: 1000px;
+       margin: 0 auto; padding: 24px; }
+h1 { color: #003087; font-size: 30px; margin: 4px 0 8px; }
+h2 { color: #005EB8; border-bottom: 3px solid #005EB8; padding-bottom: 4px; margin-top: 32px; }
+h3 { margin: 20px 0 6px; }
+.kicker { color: #425563; text-transform: uppercase; letter-spacing: .05em; font-size: 13px; margin: 0; }
+.lede { font-size: 18px; color: #425563; }
+.demo { background: #FFF9C4; padding: 8px 12px; border-left: 4px solid #FFB81C; }
+.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; }
+.card { background: #F0F4F5; padding: 10px 12px; border-top: 4px solid #005EB8; }
+.card .n { display: block; font-size: 26px; font-weight: bold; color: #003087; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 12px; }
+th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #D8DDE0; vertical-align: top; }
+th { background: #E8EDEE; }
+figure { margin: 8px 0 16px; break-inside: avoid; }
+article { break-inside: avoid; }
+.case .meta { color: #425563; margin: 0; }
+.two { display: grid; grid-template-columns: 2fr 1fr; gap: 20px; }
+aside { background: #F0F4F5; padding: 8px 14px; font-size: 13px; }
+dt { font-weight: bold; margin-top: 6px; }
+dd { margin: 0; }
+footer { margin-top: 24px; color: #425563; font-size: 12px; }
+.break { break-before: page; }
+@media print { body { padding: 0; max-width: none; } h2 { break-after: avoid; } }
+"""
+
+
+def _page(title: str, body: str, *, with_plotly: bool, one_page: bool = False) -> str:
+    script = f"<script>{get_plotlyjs()}</script>" if with_plotly else ""
+    size = "<style>body { font-size: 13px; } h1 { font-size: 24px; }</style>" if one_page else ""
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<style>{_CSS}</style>{size}{script}</head><body>{body}</body></html>")
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+    head = "".join(f"<th>{_e(label)}</th>" for label in columns.values())
+    rows = "".join("<tr>" + "".join(f"<td>{_e(_cell(getattr(r, c)))}</td>" for c in columns) + "</tr>"
+                   for r in frame.itertuples())
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _link(url, text) -> str:
+    url = str(url or "")
+    if not url.startswith(("https://", "http://")):
+        return _e(text)
+    return f"<a href='{_e(url)}'>{_e(text)}</a>"
+
+
+def _listed(value) -> list[str]:
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return [str(v) for v in value]
+    return []
+
+
+def _day(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    value = pd.Timestamp(value)
+    return f"{value.day} {value:%b %Y}"
+
+
+def _e(value) -> str:
+    return _html.escape("" if value is None else str(value), quote=True)

@@ -1,0 +1,60 @@
+"""Reports: the annual report and one-page case studies, to download as HTML or PDF."""
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, filters, periods, printing, report
+from dashboard.text import plain
+
+f = filters.current()
+st.title("Reports")
+st.caption("Self-contained files: the HTML opens offline in any browser (charts stay interactive); the PDF is "
+           "printed by Chromium on the server.")
+status = data.query("data_status").iloc[0]
+as_of = status.data_as_of.date()
+has_browser = printing.browser() is not None
+
+st.subheader("Annual report", anchor=False)
+first_day = as_of if pd.isna(status.first_commit_at) else status.first_commit_at.date()
+years = [p for p in periods.available(first_day, as_of) if p.key.startswith("fy-")]
+complete = [p for p in years if not p.label.endswith("(to date)")]
+default_start, _ = report.last_complete_financial_year(as_of)
+labels = [p.label for p in years]
+default = next((i for i, p in enumerate(years) if p.start == default_start), 0)
+chosen_label = st.selectbox("Financial year", labels, index=default, key="report_year", bind="query-params",
+                            help="April to March. The default is the last complete financial year.")
+chosen = years[labels.index(chosen_label)] if chosen_label in labels else years[default]
+st.markdown(f"Headline numbers, projects started, moved on and deployed, the pathway funnel, tech-stack changes, "
+            f"collaboration, a section per team and case-study summaries, for {plain(chosen.label)} "
+            f"({chosen.start:%d %b %Y} to {chosen.end:%d %b %Y}).")
+name = f"assembly-report-{chosen.key.removeprefix('fy-')}"
+c1, c2 = st.columns(2)
+c1.download_button("Annual report (HTML)", lambda: data.with_cursor(
+    lambda con: report.annual(con, chosen.start, chosen.end)).html.encode("utf-8"),
+    f"{name}.html", "text/html", key="report_html", icon=":material/html:", on_click="ignore", type="primary")
+c2.download_button("Annual report (PDF)", lambda: data.with_cursor(
+    lambda con: report.annual(con, chosen.start, chosen.end)).pdf(),
+    f"{name}.pdf", "application/pdf", key="report_pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+    disabled=not has_browser, help=None if has_browser else f"The PDF {printing.NO_BROWSER}.")
+if not complete:
+    st.caption("No financial year is complete yet in this data: the report covers the year to date.")
+
+st.subheader("Case studies", anchor=False)
+catalogue = data.query("project_catalogue", teams=list(f.teams))
+if catalogue.empty:
+    st.info("No project for the chosen teams.")
+    st.stop()
+titles = list(catalogue.sort_values("title").title)
+operational = [t for t in titles if t in set(catalogue[catalogue.stage == "Operational"].title)]
+title = st.selectbox("Project", titles, index=titles.index(operational[0]) if operational else 0, key="case_project",
+                     bind="query-params")
+project_id = catalogue.loc[catalogue.title == title, "project_id"].iloc[0]
+st.caption("One page from the project record: summary, impact, journey through the pathway, governance, outputs "
+           "and code.")
+c1, c2 = st.columns(2)
+c1.download_button("Case study (HTML)", lambda: data.with_cursor(
+    lambda con: report.case_study(con, project_id)).html.encode("utf-8"),
+    f"case-study-{project_id}.html", "text/html", key="case_html", icon=":material/html:", on_click="ignore")
+c2.download_button("Case study (PDF)", lambda: data.with_cursor(lambda con: report.case_study(con, project_id)).pdf(),
+                   f"case-study-{project_id}.pdf", "application/pdf", key="case_pdf",
+                   icon=":material/picture_as_pdf:", on_click="ignore", disabled=not has_browser,
+                   help=None if has_browser else f"The PDF {printing.NO_BROWSER}.")

@@ -1,0 +1,197 @@
+"""The annual report, case studies and chart exports: self-contained HTML that works offline,
+PDFs printed by Chromium, figures that match the warehouse."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import duckdb
+import pandas as pd
+import plotly.express as px
+import pytest
+
+from dashboard import charts, report
+from etl import config, warehouse
+
+PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
+
+
+def etl(*args, **env):
+    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=config.ROOT, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, **env})
+
+
+class Resources(HTMLParser):
+    """Every URL the page would load: script, stylesheet, image, frame, media, CSS url() and @import."""
+
+    def __init__(self):
+        super().__init__()
+        self.loaded, self.links, self.scripts, self._in_style = [], [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("src", "srcset", "data", "poster"):
+            if attrs.get(name):
+                self.loaded.append(attrs[name])
+        if tag == "link" and attrs.get("href"):
+            self.loaded.append(attrs["href"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "script":
+            self.scripts.append(attrs)
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.loaded += re.findall(r"url\(\s*['\"]?([^'\")]+)", data) + re.findall(r"@import\s+['\"]([^'\"]+)", data)
+        for attr in re.findall(r"style=['\"][^'\"]*url\(([^)]+)\)", data):
+            self.loaded.append(attr)
+
+
+def resources(html: str) -> Resources:
+    parser = Resources()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def written(demo_db_master, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    done = etl("report", "--db", str(demo_db_master), "--out", str(out / "report.html"), "--pdf", str(out / "report.pdf"))
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_report_html_loads_nothing_from_the_network(written):
+    html = (written / "report.html").read_text()
+    found = resources(html)
+    assert [u for u in found.loaded if re.match(r"(?i)(https?:)?//", u)] == []
+    assert found.loaded == []  # nothing loaded at all: scripts and styles are inline
+    assert len(found.scripts) >= 1 and all("src" not in s for s in found.scripts)
+    assert html.count("plotly.js v") == 1  # plotly.js inlined once, however many charts
+    assert html.count("Plotly.newPlot(") >= 3
+    assert any(link.startswith("https://example.org/") for link in found.links)  # links in the text stay links
+
+
+def test_report_defaults_to_the_last_complete_financial_year_and_counts_match(written, demo_db_master):
+    html = (written / "report.html").read_text()
+    assert "annual report, financial year 2025/26" in html and "1 Apr 2025 to 31 Mar 2026" in html
+    con = duckdb.connect(str(demo_db_master), read_only=True)
+    started = con.execute("""SELECT count(*) FROM (SELECT project_id, min(entered_on) AS first FROM project_stages
+                             GROUP BY 1) WHERE first BETWEEN DATE '2025-04-01' AND DATE '2026-03-31'""").fetchone()[0]
+    commits = con.execute("""SELECT count(*) FROM commits c JOIN people p USING (person_key) WHERE NOT p.is_bot
+                             AND c.authored_at >= DATE '2025-04-01' AND c.authored_at < DATE '2026-04-01'""").fetchone()[0]
+    con.close()
+    cards = dict((label, int(n.replace(",", ""))) for n, label in
+                 re.findall(r"<span class='n'>([\d,]+)</span><span>([^<]+)</span>", html))
+    assert cards["Started"] == started > 0
+    assert cards["Commits"] == commits
+    assert f"<h3>Started ({started})</h3>" in html
+    for section in ("The year in numbers", "Projects and the pathway", "Tech stack", "Collaboration", "Teams",
+                    "Case studies"):
+        assert f"<h2>{section}" in html
+
+
+def test_report_pdf_has_several_pages(written):
+    pdf = (written / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert len(PAGE.findall(pdf)) > 1
+
+
+def test_report_for_a_chosen_period(demo_db_master, tmp_path):
+    done = etl("report", "--db", str(demo_db_master), "--from", "2024-01-01", "--to", "2024-06-30",
+               "--out", str(tmp_path / "r.html"))
+    assert done.returncode == 0, done.stderr
+    assert "1 Jan 2024 to 30 Jun 2024" in (tmp_path / "r.html").read_text()
+    backwards = etl("report", "--db", str(demo_db_master), "--from", "2024-06-30", "--to", "2024-01-01",
+                    "--out", str(tmp_path / "x.html"))
+    assert backwards.returncode == 2 and "starts (2024-06-30) after it ends (2024-01-01)" in backwards.stderr
+
+
+def test_case_study_is_one_page_from_the_record(demo_db_master, tmp_path):
+    con = duckdb.connect(str(demo_db_master), read_only=True)
+    pid, title, summary = con.execute("SELECT project_id, title, summary FROM projects WHERE current_stage = 'operational' "
+                                      "ORDER BY project_id LIMIT 1").fetchone()
+    con.close()
+    done = etl("case-study", pid, "--db", str(demo_db_master), "--out", str(tmp_path / "c.html"),
+               "--pdf", str(tmp_path / "c.pdf"))
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "c.html").read_text()
+    assert title in html and summary in html
+    assert resources(html).loaded == []
+    assert len(PAGE.findall((tmp_path / "c.pdf").read_bytes())) == 1
+    missing = etl("case-study", "no-such-project", "--db", str(demo_db_master), "--out", str(tmp_path / "n.html"))
+    assert missing.returncode == 2 and "no project 'no-such-project'" in missing.stderr
+
+
+def test_without_a_browser_the_pdf_is_refused_clearly_and_the_html_still_written(demo_db_master, tmp_path):
+    done = etl("case-study", "ds-toolkit", "--db", str(demo_db_master), "--out", str(tmp_path / "c.html"),
+               "--pdf", str(tmp_path / "c.pdf"), BROWSER_PATH=str(tmp_path / "no-browser"))
+    assert done.returncode == 2
+    assert "the PDF of the case study needs a Chromium or Chrome browser" in done.stderr
+    assert (tmp_path / "c.html").exists() and not (tmp_path / "c.pdf").exists()
+
+
+def test_last_complete_financial_year():
+    assert report.last_complete_financial_year(dt.date(2026, 9, 30)) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert report.last_complete_financial_year(dt.date(2026, 3, 31)) == (dt.date(2025, 4, 1), dt.date(2026, 3, 31))
+    assert report.last_complete_financial_year(dt.date(2026, 3, 30)) == (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+
+
+def test_chart_exports_csv_excel_and_offline_html():
+    data = pd.DataFrame({"team": ["A", "B"], "commits": [3, 5],
+                         "when": pd.to_datetime(["2025-01-01", "2025-02-01"]).tz_localize("UTC"),
+                         "people": [["p_1", "p_2"], ["p_3"]]})
+    fig = px.bar(data, x="team", y="commits")
+    assert pd.read_csv(io.BytesIO(charts.csv(data))).commits.tolist() == [3, 5]
+    back = pd.read_excel(io.BytesIO(charts.xlsx(data, "Commits by team")))
+    assert back.people.tolist() == ["p_1, p_2", "p_3"] and back.when.dt.year.tolist() == [2025, 2025]
+    page = charts.html(fig, "Commits <by> team").decode()
+    assert "<title>Commits &lt;by&gt; team</title>" in page
+    assert resources(page).loaded == [] and page.count("plotly.js v") == 1
+
+
+def test_png_and_svg_images_are_printed_by_the_system_browser():
+    fig = px.bar(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]}), x="x", y="y")
+    fig.update_layout(height=300)
+    png = charts.image(fig, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (2400, 600)
+    assert charts.image(fig, "svg").lstrip().startswith(b"<svg")
+
+
+def test_report_from_the_warehouse_api_refuses_an_empty_warehouse(tmp_path):
+    path = tmp_path / "empty.duckdb"
+    con = duckdb.connect(str(path))
+    warehouse.apply_schema(con)
+    con.close()
+    reader = warehouse.open_read_only(path)
+    with pytest.raises(ValueError, match="no successful ETL run"):
+        report.annual(reader)
+    reader.close()
+
+
+def test_reports_page_offers_the_last_complete_year_and_case_studies(demo_db, monkeypatch):
+    import streamlit as st
+
+    from tests.test_pages import app, page
+
+    st.cache_data.clear()
+    at = app(demo_db, monkeypatch)
+    at.switch_page(page("reports.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="report_year").value == "FY 2025/26"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Annual report (HTML)", "Annual report (PDF)", "Case study (HTML)", "Case study (PDF)"]
+    chosen = app(demo_db, monkeypatch, report_year="FY 2024/25", case_project="Data science toolkit")
+    chosen.switch_page(page("reports.py")).run()
+    assert chosen.selectbox(key="report_year").value == "FY 2024/25"
+    assert chosen.selectbox(key="case_project").value == "Data science toolkit"
