@@ -54,6 +54,11 @@ with st.sidebar:
     st.caption(f"Data as of **{latest.data_as_of:%d %b %Y %H:%M}** UTC "
                f"({latest.source}, built {latest.finished_at:%d %b %Y %H:%M:%S})")
 
+warnings = data.freshness_problems()
+if warnings:
+    st.warning("**Check before relying on these figures.** " + " ".join(f"{w}." for w in warnings)
+               + " The Data page has the run history.", icon=":material/schedule:")
+
 if latest.contents == "demo":
     st.info(
         "**Demo data.** These teams' projects, repositories and commits are synthetic, made to show "
@@ -71,5 +76,6 @@ navigation = st.navigation([
     st.Page(PAGES / "collaboration.py", title="Collaboration", icon=":material/hub:"),
     st.Page(PAGES / "repositories.py", title="Repositories", icon=":material/code:"),
     st.Page(PAGES / "reports.py", title="Reports", icon=":material/summarize:"),
+    st.Page(PAGES / "data.py", title="Data", icon=":material/database:"),
 ])
 navigation.run()

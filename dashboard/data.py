@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from etl import config, warehouse
+from etl import config, freshness, warehouse
 
 
 def warehouse_file() -> Path:
@@ -88,3 +88,18 @@ def with_cursor(work):
         return work(cursor)
     finally:
         cursor.close()
+
+
+@st.cache_data(max_entries=4, ttl=60, show_spinner=False)
+def _freshness(path: str, file_version: str):
+    con = warehouse.open_read_only(Path(path))
+    try:
+        return freshness.read(con)
+    finally:
+        con.close()
+
+
+def freshness_problems() -> list[str]:
+    """Why the data may not be current (a failed last run, or live data older than allowed)."""
+    path = warehouse_file()
+    return _freshness(str(path), version(path)).problems(freshness.utcnow())

@@ -8,6 +8,7 @@ Commands:
   records     import a register into record files, or load the records
   status      print the last runs and the row count of every table
   dictionary  write (or --check) the data dictionary in data/README.md from the schema
+  schedule    refresh every N hours as a long-running process (stops cleanly on SIGTERM)
   report      the annual report as self-contained HTML (and PDF)
   case-study  a project's one-page case study as HTML (and PDF)
   export      write every table as Parquet (--parquet DIR) with a schema file
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import config, dictionary, warehouse
+from etl import config, dictionary, freshness, warehouse
 
 log = logging.getLogger("etl")
 
@@ -48,10 +49,11 @@ def cmd_refresh(args) -> int:
     path = config.db_path(args.db)
     try:
         chosen = args.config or (source_config.default_path() if source_config.default_path().exists() else None)
-        cfg = source_config.with_command_line(source_config.load(chosen), args.org or [], args.repo or [])
+        cfg = source_config.with_command_line(source_config.load(chosen), args.org or [], args.repo or [],
+                                              getattr(args, "git", None) or [])
         started = time.perf_counter()
         outcome = refresh.refresh(path, cfg, full=args.full)
-    except (source_config.ConfigError, teams.TeamsError, refresh.RefreshError) as exc:
+    except (source_config.ConfigError, teams.TeamsError, refresh.RefreshError) as exc:  # one line, exit 2
         log.error("%s", exc)
         return 2
     log.info("refresh of %s finished in %.1f s: %d repositories listed, %d fetched, %d commits added, %d removed%s",
@@ -141,8 +143,21 @@ def cmd_status(args) -> int:
     width = max(map(len, counts))
     for table, n in counts.items():
         print(f"  {table:<{width}}  {n:>10,}")
-    last = runs.iloc[0] if not runs.empty else None
-    return 0 if last is not None and last.status == "succeeded" else 1
+    con = warehouse.open_read_only(path)
+    try:
+        fresh = freshness.read(con)
+    finally:
+        con.close()
+    problems = fresh.problems(freshness.utcnow())
+    if runs.empty:
+        problems.insert(0, "No run is logged")
+    print()
+    for problem in problems:
+        print(f"PROBLEM: {problem}.")
+    if not problems:
+        print("OK: the last run succeeded" + (" (demo data: a fixed snapshot, its age is not checked)."
+                                              if fresh.contents == "demo" else " and the data is fresh."))
+    return 1 if problems else 0
 
 
 def cmd_dictionary(args) -> int:
@@ -176,6 +191,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--config", metavar="FILE", help="sources file (default: $DSA_CONFIG, else sources.yml if present)")
     r.add_argument("--org", action="append", metavar="ORG", help="also load this GitHub organisation (repeatable)")
     r.add_argument("--repo", action="append", metavar="OWNER/NAME", help="also load this repository (repeatable)")
+    r.add_argument("--git", action="append", metavar="PATH", help="also load this local clone, or the clones in this "
+                                                                   "folder (repeatable; works offline)")
     r.add_argument("--full", action="store_true", help="reload everything instead of only what changed")
     r.set_defaults(func=cmd_refresh)
     c = sub.add_parser("check", help="validate project records, teams, taxonomy and radar without loading")
@@ -200,6 +217,14 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dictionary", parents=[common], help="write the data dictionary from the schema")
     d.add_argument("--check", action="store_true", help="only check that data/README.md is current")
     d.set_defaults(func=cmd_dictionary)
+    sc = sub.add_parser("schedule", parents=[common], help="refresh on a schedule as a long-running process")
+    sc.add_argument("--every", required=True, metavar="INTERVAL", help="e.g. 6h, 30m, 1d (from the start of each run)")
+    sc.add_argument("--config", metavar="FILE", help="sources file (default: $DSA_CONFIG, else sources.yml if present)")
+    sc.add_argument("--org", action="append", metavar="ORG", help="also load this GitHub organisation (repeatable)")
+    sc.add_argument("--repo", action="append", metavar="OWNER/NAME", help="also load this repository (repeatable)")
+    sc.add_argument("--git", action="append", metavar="PATH", help="also load this local clone or folder of clones")
+    sc.add_argument("--max-runs", type=int, metavar="N", help="stop after N runs (default: run until stopped)")
+    sc.set_defaults(func=cmd_schedule, full=False)
     rp = sub.add_parser("report", parents=[common], help="write the annual report (HTML, and PDF with --pdf)")
     rp.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD",
                     help="first day (default: 1 April of the last complete financial year)")
@@ -221,6 +246,19 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("identifiers", nargs="+", metavar="LOGIN|EMAIL")
     k.set_defaults(func=cmd_person_key)
     return p
+
+
+def cmd_schedule(args) -> int:
+    from etl import schedule
+
+    try:
+        every = schedule.parse_interval(args.every)
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 2
+    log.info("refreshing %s every %s (Ctrl+C or SIGTERM stops)", config.db_path(args.db), args.every)
+    schedule.run(lambda: cmd_refresh(args), every, max_runs=args.max_runs)
+    return 0
 
 
 def _write_report(make, args) -> int:

@@ -28,3 +28,28 @@ def show_logins() -> bool:
     """`DSA_SHOW_LOGINS=true` lets the dashboard name people by their GitHub login (for example
     in the bus-factor list). Off by default: people appear only as pseudonymous counts."""
     return os.environ.get("DSA_SHOW_LOGINS", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def max_age_hours() -> float:
+    """`DSA_MAX_AGE_HOURS`: how old live data may be before the dashboard warns and
+    `python -m etl status` fails (default 26: a daily refresh with two hours' grace)."""
+    text = os.environ.get("DSA_MAX_AGE_HOURS", "").strip()
+    try:
+        value = float(text) if text else 26.0
+    except ValueError:
+        raise ValueError(f"DSA_MAX_AGE_HOURS={text!r} is not a number of hours") from None
+    if value <= 0:
+        raise ValueError(f"DSA_MAX_AGE_HOURS={text!r} must be more than 0")
+    return value
+
+
+def refresh_users() -> set[str]:
+    """`DSA_REFRESH_USERS`: who may start a refresh from the Data page: signed-in users' e-mail
+    addresses, comma-separated, or `*` for everyone who can open the dashboard (a deployment
+    only operators reach). Empty (the default): nobody; refreshes run from the schedule."""
+    return {part.strip().lower() for part in os.environ.get("DSA_REFRESH_USERS", "").split(",") if part.strip()}
+
+
+def may_refresh(email: str | None) -> bool:
+    allowed = refresh_users()
+    return "*" in allowed or (bool(email) and email.strip().lower() in allowed)

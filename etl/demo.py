@@ -1181,11 +1181,8 @@ def _project_outputs(rng: random.Random, proj: dict, stages, repo_rows: dict[str
     return outputs
 
 
-def generate() -> dict[str, list[dict]]:
-    """Every demo row, keyed by table name, plus "project_records" in the record format."""
-    rng = random.Random(DEMO_SEED)
-
-    # Teams
+def generate_teams() -> dict[str, list[dict]]:
+    """Rows of `teams` and `team_history` for the Assembly's teams and their dated histories."""
     teams, team_history = [], []
     for team_id, (short, description, periods, ended_on, successor) in TEAMS.items():
         for i, (since, name, directorate, org, event) in enumerate(periods):
@@ -1196,6 +1193,15 @@ def generate() -> dict[str, list[dict]]:
         teams.append({"team_id": team_id, "name": name, "short_name": short, "directorate": directorate,
                       "organisation": org, "description": description, "formed_on": _D(periods[0][0]),
                       "ended_on": _D(ended_on) if ended_on else None, "successor_team_id": successor})
+
+    return {"teams": teams, "team_history": team_history}
+
+
+def generate() -> dict[str, list[dict]]:
+    """Every demo row, keyed by table name, plus "project_records" in the record format."""
+    rng = random.Random(DEMO_SEED)
+    data = generate_teams()
+    teams, team_history = data["teams"], data["team_history"]
 
     # People and memberships
     people = _make_people(rng)
@@ -1349,7 +1355,7 @@ def generate() -> dict[str, list[dict]]:
         for team, since, until in p.spans:
             memberships.append({"person_key": p.key, "team_id": team, "valid_from": since, "valid_to": until})
 
-    _pair_programming(coauthors, commits)
+    _pair_programming(coauthors, commits, {p.key: p for p in people})
     people_rows, memberships, aliases = _identity_cases(people_rows, memberships, commits)
     repo_packages = _published_packages(specs, dependencies)
 
@@ -1386,10 +1392,10 @@ def generate() -> dict[str, list[dict]]:
             "project_records": [_with_governance_and_impact(r) for r in records]}
 
 
-def _pair_programming(coauthors: list[dict], commits: list[dict]) -> None:
+def _pair_programming(coauthors: list[dict], commits: list[dict], people: dict) -> None:
     """Co-authors are people who work on the repository: someone picked at random from the
-    whole Assembly becomes one of the repository's own authors (a generator of its own keeps
-    everything else as it was)."""
+    whole Assembly becomes one of the repository's own authors who is in a team that day (a
+    generator of its own keeps everything else as it was)."""
     rng = random.Random("demo pair programming")
     authors: dict[str, list[str]] = {}
     author_of: dict[tuple[str, str], str] = {}
@@ -1398,8 +1404,11 @@ def _pair_programming(coauthors: list[dict], commits: list[dict]) -> None:
         if c["person_key"] not in authors[c["full_name"]]:
             authors[c["full_name"]].append(c["person_key"])
         author_of[(c["full_name"], c["sha"])] = c["person_key"]
+    when = {(c["full_name"], c["sha"]): c["authored_at"].date() for c in commits}
     for row in coauthors:
-        regulars = [k for k in authors[row["full_name"]] if k != author_of[(row["full_name"], row["sha"])]]
+        day = when[(row["full_name"], row["sha"])]
+        regulars = [k for k in authors[row["full_name"]] if k != author_of[(row["full_name"], row["sha"])]
+                    and k in people and people[k].team_at(day) is not None]
         if row["person_key"] not in regulars and regulars and rng.random() < 0.85:
             row["person_key"] = rng.choice(regulars)
 

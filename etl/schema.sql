@@ -347,6 +347,30 @@ COMMENT ON COLUMN github_repo_state.tree_sha IS 'Root tree of the default branch
 COMMENT ON COLUMN github_repo_state.complete IS 'False when the last fetch stopped part-way (rate limit, error); the next refresh fetches the repository again.';
 COMMENT ON COLUMN github_repo_state.fetched_at IS 'When the repository was last fetched (UTC).';
 
+CREATE TABLE IF NOT EXISTS git_repo_state (
+    full_name      VARCHAR PRIMARY KEY,
+    path           VARCHAR NOT NULL,
+    default_branch VARCHAR,
+    head_sha       VARCHAR,
+    tree_sha       VARCHAR,
+    fetched_at     TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE git_repo_state IS 'What the git source last read from each local clone, so the next refresh reads only new commits.';
+COMMENT ON COLUMN git_repo_state.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN git_repo_state.path IS 'Folder of the clone on the machine that ran the refresh.';
+COMMENT ON COLUMN git_repo_state.default_branch IS 'Branch read (HEAD of the clone); NULL for an empty repository.';
+COMMENT ON COLUMN git_repo_state.head_sha IS 'Commit at the head of that branch when read.';
+COMMENT ON COLUMN git_repo_state.tree_sha IS 'Root tree of that commit: languages and manifests are read again only when it changes.';
+COMMENT ON COLUMN git_repo_state.fetched_at IS 'When it was read (UTC).';
+
+CREATE TABLE IF NOT EXISTS person_links (
+    alias_key  VARCHAR PRIMARY KEY CHECK (alias_key NOT LIKE '%@%'),
+    person_key VARCHAR NOT NULL CHECK (person_key NOT LIKE '%@%')
+);
+COMMENT ON TABLE person_links IS 'Keys GitHub showed to be one person: the key of a commit''s e-mail address, and the key of the account GitHub linked that commit to. Commits read from local clones (keyed by address) then count for the same person as their GitHub commits. Only keys are kept, never addresses.';
+COMMENT ON COLUMN person_links.alias_key IS 'Key of the e-mail address.';
+COMMENT ON COLUMN person_links.person_key IS 'Key of the GitHub account.';
+
 CREATE TABLE IF NOT EXISTS data_problems (
     source      VARCHAR NOT NULL,
     subject     VARCHAR NOT NULL,
@@ -519,11 +543,13 @@ COMMENT ON VIEW repo_activity_windows IS 'First and last commit by a person (not
 CREATE OR REPLACE VIEW person_identity AS
 SELECT
     p.person_key,
-    coalesce(a.person_key, p.person_key) AS canonical_key,
+    coalesce(a1.person_key, a2.person_key, l.person_key, p.person_key) AS canonical_key,
     p.is_bot
 FROM people p
-LEFT JOIN person_aliases a ON a.alias_key = p.person_key;
-COMMENT ON VIEW person_identity IS 'Every person key with the key the person is counted under (itself, or the one its alias joins it to).';
+LEFT JOIN person_links l ON l.alias_key = p.person_key
+LEFT JOIN person_aliases a1 ON a1.alias_key = p.person_key
+LEFT JOIN person_aliases a2 ON a2.alias_key = l.person_key;
+COMMENT ON VIEW person_identity IS 'Every person key with the key the person is counted under: the one an alias in data/teams.yml joins it to, else the GitHub account its e-mail address is linked to (person_links), else itself.';
 
 CREATE OR REPLACE VIEW team_successions AS
 WITH RECURSIVE chain(team_id, effective_team_id, from_date, depth) AS (

@@ -72,12 +72,24 @@ class GitHubSettings:
 
 
 @dataclass(frozen=True)
+class GitSource:
+    """A local clone, or a folder of clones, read by the git source."""
+    path: Path
+    team: str | None = None
+
+
+@dataclass(frozen=True)
 class SourcesConfig:
     path: Path | None
     teams_file: Path
     records_dir: Path = config.DATA_DIR / "projects"
     github: GitHubSettings = field(default_factory=GitHubSettings)
     team_rules: tuple[TeamRule, ...] = ()
+    git: tuple[GitSource, ...] = ()
+
+    @property
+    def has_github(self) -> bool:
+        return bool(self.github.organisations or self.github.repositories)
 
     def team_for(self, full_name: str, topics: list[str]) -> str | None:
         """The team owning a repository: its own listing, then the rules in order, then its organisation."""
@@ -98,6 +110,7 @@ class SourcesConfig:
         teams = {r.team for r in self.team_rules}
         teams |= {o.team for o in self.github.organisations if o.team}
         teams |= {r.team for r in self.github.repositories if r.team}
+        teams |= {g.team for g in self.git if g.team}
         return teams
 
 
@@ -112,7 +125,7 @@ def load(path: Path | None) -> SourcesConfig:
     path = Path(path)
     raw = yamlfile.read(path, ConfigError, what="configuration file (copy sources.example.yml to start one)") or {}
     reader = _Reader(path)
-    root = reader.mapping(raw, "", {"teams_file", "records_dir", "github", "team_rules"})
+    root = reader.mapping(raw, "", {"teams_file", "records_dir", "github", "team_rules", "git"})
     teams_file = Path(reader.text(root.get("teams_file", "data/teams.yml"), "teams_file"))
     if not teams_file.is_absolute():  # relative to the configuration file, else to the project
         beside = path.resolve().parent / teams_file
@@ -127,7 +140,16 @@ def load(path: Path | None) -> SourcesConfig:
         records_dir=records_dir,
         github=_github(reader, root.get("github") or {}),
         team_rules=tuple(_rule(reader, r, f"team_rules[{i}]") for i, r in enumerate(reader.sequence(root.get("team_rules") or [], "team_rules"))),
+        git=tuple(_git(reader, g, f"git[{i}]", path) for i, g in enumerate(reader.sequence(root.get("git") or [], "git"))),
     )
+
+
+def _git(reader: _Reader, raw, where: str, config_path: Path) -> GitSource:
+    g = reader.mapping(raw, where, {"path", "team"})
+    folder = Path(reader.text(g.get("path"), f"{where}.path")).expanduser()
+    if not folder.is_absolute():
+        folder = config_path.resolve().parent / folder
+    return GitSource(folder, reader.optional_text(g.get("team"), f"{where}.team"))
 
 
 def _github(reader: _Reader, raw) -> GitHubSettings:
@@ -229,8 +251,8 @@ class _Reader:
         return tuple(self.text(v, f"{where}[{i}]") for i, v in enumerate(self.sequence(value, where)))
 
 
-def with_command_line(cfg: SourcesConfig, orgs: list[str], repos: list[str]) -> SourcesConfig:
-    """The configuration plus organisations and repositories named on the command line."""
+def with_command_line(cfg: SourcesConfig, orgs: list[str], repos: list[str], git: list[str] = ()) -> SourcesConfig:
+    """The configuration plus organisations, repositories and git folders named on the command line."""
     import dataclasses
 
     reader = _Reader(Path("command line"))
@@ -243,4 +265,5 @@ def with_command_line(cfg: SourcesConfig, orgs: list[str], repos: list[str]) -> 
             extra_repos.append(RepoSource(r))
     github = dataclasses.replace(cfg.github, organisations=cfg.github.organisations + extra_orgs,
                                  repositories=cfg.github.repositories + tuple(extra_repos))
-    return dataclasses.replace(cfg, github=github)
+    extra_git = tuple(GitSource(Path(g).expanduser().resolve()) for g in git)
+    return dataclasses.replace(cfg, github=github, git=cfg.git + extra_git)

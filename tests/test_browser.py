@@ -156,7 +156,8 @@ def test_every_page_draws_its_charts_in_the_browser(server, page):
     pages = {"Overview": ("overview", "Overview", True), "Projects": ("projects", "Projects", False),
              "Pathway": ("pathway", "R&D to operational pathway", True), "Tech stack": ("tech_stack", "Tech stack", True),
              "Tech radar": ("radar", "Tech radar", True), "Collaboration": ("collaboration", "Collaboration across teams", True),
-             "Repositories": ("repositories", "Repositories", False), "Reports": ("reports", "Reports", False)}
+             "Repositories": ("repositories", "Repositories", False), "Reports": ("reports", "Reports", False),
+             "Data": ("data", "Data and refreshes", True)}
     page.goto(server["url"])
     wait_for_app(page)
     names = [text.strip().splitlines()[-1] for text in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]

@@ -33,3 +33,16 @@ def test_readme_documents_every_cli_command_and_setting():
         assert f"python -m etl {name}" in readme, f"README does not document `python -m etl {name}`"
     for setting in ["DSA_DB", "--db"]:
         assert setting in readme
+
+
+def test_the_refresh_workflow_runs_the_documented_commands():
+    import yaml
+
+    workflow = yaml.safe_load((config.ROOT / ".github" / "workflows" / "refresh.yml").read_text())
+    assert workflow[True]["schedule"][0]["cron"]  # PyYAML reads the key `on` as True
+    steps = workflow["jobs"]["refresh"]["steps"]
+    commands = " ".join(step.get("run", "") for step in steps)
+    assert "python -m etl refresh" in commands and "python -m etl status" in commands
+    assert any(step.get("uses", "").startswith("actions/upload-artifact") and step["with"]["name"] == "warehouse"
+               for step in steps)
+    assert "secrets.DSA_SALT" in str(workflow["jobs"]["refresh"]["env"])

@@ -54,18 +54,34 @@ class People:
 
     salt: str
     rows: dict[str, dict] = field(default_factory=dict)
+    source: str = "github"
+    links: dict[str, str] = field(default_factory=dict)  # e-mail key -> account key (person_links)
+
+    def link(self, email: str, account_key: str) -> None:
+        """GitHub linked a commit by `email` to an account: the two keys are one person."""
+        if email and "@" in email:
+            email_key = identity.key_for_email(email, self.salt)
+            if email_key != account_key:
+                self.links[email_key] = account_key
 
     def _add(self, key: str, login: str | None, bot: bool, seen: dt.datetime | None) -> str:
         day = seen.date() if seen else None
         row = self.rows.get(key)
         if row is None:
-            self.rows[key] = {"person_key": key, "github_login": login, "is_bot": bot, "first_seen": day, "source": "github"}
+            self.rows[key] = {"person_key": key, "github_login": login, "is_bot": bot, "first_seen": day,
+                              "source": self.source}
         else:
             row["github_login"] = row["github_login"] or login
             row["is_bot"] = row["is_bot"] or bot
             if day and (row["first_seen"] is None or day < row["first_seen"]):
                 row["first_seen"] = day
         return key
+
+    def seen(self, key: str, when: dt.datetime | None) -> None:
+        """`key` (already met) was seen again at `when`."""
+        row = self.rows[key]
+        if when and (row["first_seen"] is None or when.date() < row["first_seen"]):
+            row["first_seen"] = when.date()
 
     def from_login(self, login: str, seen=None, *, bot: bool = False) -> str:
         return self._add(identity.key_for_login(login, self.salt), login, bot or identity.is_bot(login), seen)
@@ -121,6 +137,7 @@ def commit_rows(full_name: str, items: list[dict], people: People) -> tuple[list
         account = item.get("author") or None
         if account and account.get("login"):
             key = people.from_login(account["login"], authored, bot=account.get("type") == "Bot")
+            people.link((detail.get("author") or {}).get("email") or "", key)
         else:
             author = detail.get("author") or {}
             key = people.from_email(author.get("email") or "", author.get("name"), authored)

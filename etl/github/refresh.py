@@ -15,14 +15,15 @@ from pathlib import Path
 
 from github import BadCredentialsException, GithubException, RateLimitExceededException, UnknownObjectException
 
-from etl import config, db, identity, load, portfolio, records, source_config, teams, warehouse
+from etl import config, db, git_refresh, identity, load, portfolio, records, source_config, teams, warehouse
 from etl.github import client as gh_client
 from etl.github import fetch
 
 log = logging.getLogger("etl.github")
 
 # Tables whose rows a GitHub refresh keeps from the previous warehouse and then updates.
-CARRIED = ["teams", "team_history", "people", "memberships", "person_aliases", "projects", "project_stages", "project_teams",
+CARRIED = ["teams", "team_history", "people", "memberships", "person_aliases", "person_links", "git_repo_state",
+           "projects", "project_stages", "project_teams",
            "project_tags", "project_repos", "project_outputs", "repositories", "repo_languages", "dependencies",
            "repo_packages", "commits", "commit_coauthors", "releases", "github_repo_state", "data_problems"]
 PER_REPO = ["repo_languages", "dependencies", "repo_packages", "commits", "commit_coauthors", "releases", "github_repo_state"]
@@ -48,31 +49,37 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
     stopped_at_rate_limit: bool = False
+    git_changed: int = 0
 
 
 def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = False) -> Outcome:
-    """Run one refresh of the GitHub sources in `cfg` into the warehouse at `db_path`."""
+    """Run one refresh of the sources in `cfg` (GitHub, local git clones, or both) into the
+    warehouse at `db_path`. A run with only git sources never touches the network."""
     team_rows, project_records, record_problems = _portfolio(cfg)
     known = {t["team_id"] for t in team_rows["teams"]}
     unknown = sorted(cfg.referenced_teams() - known)
     if unknown:
         raise source_config.ConfigError(f"{cfg.path}: team(s) {', '.join(unknown)} are not in {cfg.teams_file}")
-    if not (cfg.github.organisations or cfg.github.repositories):
-        raise source_config.ConfigError("no GitHub organisation or repository to load: give --org/--repo or a --config file")
+    if not (cfg.has_github or cfg.git):
+        raise source_config.ConfigError("nothing to load: give --org/--repo, --git or a --config file")
     salt = identity.load_salt()
-    client = gh_client.connect(cfg.github, backoff=cfg.github.retry_backoff)
+    client = gh_client.connect(cfg.github, backoff=cfg.github.retry_backoff) if cfg.has_github else None
+    source = "+".join(name for name, wanted in (("github", cfg.has_github), ("git", bool(cfg.git))) if wanted)
     outcome = Outcome()
     try:
-        with warehouse.build(db_path, "github", redact=client.redact) as b:
+        with warehouse.build(db_path, source, redact=client.redact if client else (lambda text: text)) as b:
             try:
                 incremental = _start(b, db_path, salt, full)
                 b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
                 if project_records is not None or not incremental:
                     portfolio.save(b.con, team_rows, project_records or [], salt)
-                listed = _list_sources(client, cfg)
-                outcome.listed = len(listed)
-                people = fetch.People(salt)
-                _update(b.con, client, listed, people, outcome, incremental=incremental)
+                people = fetch.People(salt, source=source.split("+")[0])
+                if client:
+                    listed = _list_sources(client, cfg)
+                    outcome.listed = len(listed)
+                    _update(b.con, client, listed, people, outcome, incremental=incremental)
+                if cfg.git:
+                    git_refresh.update(b.con, cfg, people, outcome, incremental=incremental)
                 _finish(b, client, people, outcome)
                 if record_problems:
                     b.status = "partial"
@@ -82,7 +89,8 @@ def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = Fal
             except GithubException as exc:  # the run log gets the same one line the operator sees
                 raise _explain(exc, client) from None
     finally:
-        client.close()
+        if client:
+            client.close()
     return outcome
 
 
@@ -290,7 +298,8 @@ def _finish(b: warehouse.Build, client: gh_client.Client, people: fetch.People, 
         notes.append(f"{len(outcome.failed)} repositories could not be fetched: " + "; ".join(
             f"{k} ({v})" for k, v in list(outcome.failed.items())[:5]))
     b.stats.update(repos_seen=outcome.listed, repos_changed=outcome.fetched, commits_added=outcome.commits_added,
-                   api_requests=client.requests, rate_limit_remaining=client.rate_limit_remaining(),
+                   api_requests=client.requests if client else None,
+                   rate_limit_remaining=client.rate_limit_remaining() if client else None,
                    message="; ".join(notes) or None)
 
 
@@ -307,6 +316,9 @@ def _save_people(con, people: fetch.People) -> None:
             if first and (row["first_seen"] is None or first < row["first_seen"]):
                 row["first_seen"] = first
         load.save_rows(con, "people", list(people.rows.values()), replace=True)
+    if people.links:
+        load.save_rows(con, "person_links", [{"alias_key": k, "person_key": v} for k, v in people.links.items()],
+                       replace=True)
     db.run(con, """DELETE FROM people WHERE person_key NOT IN (
                        SELECT person_key FROM commits UNION SELECT person_key FROM commit_coauthors
                        UNION SELECT person_key FROM memberships)""")
