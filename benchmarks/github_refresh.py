@@ -76,12 +76,9 @@ def refresh(config_file: Path, db: Path, base_url: str, *extra: str) -> tuple[fl
     return seconds, requests
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repos", type=int, default=300)
-    parser.add_argument("--commits", type=int, default=50, help="mean commits per repository")
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="dsa-bench-"))
+def write_config(work: Path) -> Path:
+    """A sources file for the three test organisations, each mapped to a team, without client-side
+    throttling or retry pauses (the server is local)."""
     config_file = work / "sources.yml"
     config_file.write_text(
         f"teams_file: {ROOT / 'data' / 'teams.yml'}\n"
@@ -89,6 +86,16 @@ def main() -> None:
         "  organisations: [nhsx, nhsengland, NHSDigital]\n"
         "team_rules:\n  - {team: analytics-unit, organisation: nhsx}\n  - {team: data-science-hub, organisation: nhsengland}\n"
         "  - {team: nhsd-data-science, organisation: NHSDigital}\n")
+    return config_file
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repos", type=int, default=300)
+    parser.add_argument("--commits", type=int, default=50, help="mean commits per repository")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="dsa-bench-"))
+    config_file = write_config(work)
     rows = []
     with FakeGitHub(token=TOKEN) as gh:
         gh.retry_after_seconds = 0

@@ -126,8 +126,8 @@ async def main_async(args) -> int:
     during = [r for r in results if any(s <= r["at"] <= s + t + 5 for s, t, _ in refreshes)]
     times = sorted(r["seconds"] for r in results if not r["error"])
     print()
-    print(f"| sessions | page loads | during refreshes | errors | median load (s) | p95 load (s) | refreshes |")
-    print(f"|---:|---:|---:|---:|---:|---:|---|")
+    print("| sessions | page loads | during refreshes | errors | median load (s) | p95 load (s) | refreshes |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
     print(f"| {args.sessions} | {loads} | {len(during)} | {len(errors)} | {statistics.median(times):.2f} | "
           f"{times[int(0.95 * (len(times) - 1))]:.2f} | "
           + ", ".join(f"{t:.1f} s (exit {c})" for _, t, c in refreshes) + " |")

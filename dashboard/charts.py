@@ -47,6 +47,16 @@ def csv(data: pd.DataFrame) -> bytes:
     return data.to_csv(index=False).encode("utf-8")
 
 
+def cached(builder):
+    """Decorator for a function that makes a figure from query results and other plain values.
+
+    Plotly takes tens of milliseconds per trace to build a figure, which at NHS scale (forty
+    teams, a trace each) is most of a page's time. The figure is built once per distinct input
+    (hashed by value) and then shared by every session: treat a figure it returns as read-only.
+    """
+    return st.cache_resource(max_entries=500, show_spinner=False)(builder)
+
+
 def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
     """Draw `fig` (NHS theme) with an Export menu under it. `data` is the table behind the chart,
     offered as CSV and XLSX; `title` names the files (the key when not given)."""

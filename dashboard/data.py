@@ -28,6 +28,11 @@ def version(path: Path) -> str:
     return f"{s.st_ino}-{s.st_mtime_ns}-{s.st_size}"
 
 
+def current_version() -> str:
+    """version() of the warehouse the dashboard shows: an argument for caches of derived results."""
+    return version(warehouse_file())
+
+
 def ensure_warehouse(path: Path) -> bool:
     """Build the demo warehouse if there is none yet; True if this call built it."""
     if path.exists():
@@ -52,10 +57,13 @@ def missing_tables(path: Path) -> list[str]:
 
 
 def rebuild_demo(path: Path) -> None:
-    """Replace an outdated demo warehouse with a current one."""
-    from etl import demo
+    """Replace an outdated demo warehouse with a current one of the same scale."""
+    from etl import demo, nhs_scale
 
-    demo.build_demo(path, wait=300)
+    if warehouse.live_meta(path).get("demo_scale") == "nhs":
+        nhs_scale.build(path, wait=300)
+    else:
+        demo.build_demo(path, wait=300)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -1,7 +1,7 @@
 """Command line of the ETL: `python -m etl COMMAND [--db PATH] ...`.
 
 Commands:
-  demo        build the deterministic demo warehouse
+  demo        build the deterministic demo warehouse (--scale nhs: NHS-sized, for benchmarks)
   refresh     load GitHub organisations and repositories (incremental), teams and records
   check       validate project records, data/teams.yml, data/taxonomy.yml and data/radar.yml
               without loading anything
@@ -36,6 +36,13 @@ def cmd_demo(args) -> int:
 
     path = config.db_path(args.db)
     started = time.perf_counter()
+    if args.scale == "nhs":
+        from etl import nhs_scale
+
+        counts = nhs_scale.build(path, progress=lambda table, rows: log.info("%s: %s rows", table, f"{rows:,}"))
+        log.info("NHS-scale demo warehouse written to %s in %.1f s: %s", path, time.perf_counter() - started,
+                 nhs_scale.describe(counts))
+        return 0
     counts = demo.build_demo(path)
     log.info("demo warehouse written to %s in %.1f s: %s", path, time.perf_counter() - started,
              ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if n))
@@ -186,7 +193,12 @@ def parser() -> argparse.ArgumentParser:
                         help="warehouse file (default: $DSA_DB, else data/warehouse.duckdb)")
     p = argparse.ArgumentParser(prog="python -m etl", description="Build and inspect the Assembly Insights warehouse.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("demo", parents=[common], help="build the deterministic demo warehouse").set_defaults(func=cmd_demo)
+    d = sub.add_parser("demo", parents=[common], help="build the deterministic demo warehouse")
+    d.add_argument("--scale", choices=("assembly", "nhs"), default="assembly",
+                   help="assembly: the Assembly's teams and projects, telling a story (default); nhs: all NHS "
+                        "data-science work, for capacity and speed checks (40 teams, 3,000 people, 5,000 "
+                        "repositories, 1,000,000 commits, 500 projects)")
+    d.set_defaults(func=cmd_demo)
     r = sub.add_parser("refresh", parents=[common], help="load GitHub organisations and repositories (incremental)")
     r.add_argument("--config", metavar="FILE", help="sources file (default: $DSA_CONFIG, else sources.yml if present)")
     r.add_argument("--org", action="append", metavar="ORG", help="also load this GitHub organisation (repeatable)")

@@ -22,11 +22,22 @@ class LoadError(ValueError):
     """A row does not fit the warehouse contract."""
 
 
+_COLUMNS: dict[str, dict[str, dict]] = {}
+_KEYS: dict[str, list[str]] = {}
+
 # Columns that identify people: an '@' there means an e-mail address slipped through.
 PERSON_COLUMNS = {"person_key", "github_login"}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dict]:
+    """Columns of `table` and whether each is required. Every warehouse a process writes has the
+    same schema (etl/schema.sql), so the answer is kept per table name after the first ask."""
+    if table not in _COLUMNS:
+        _COLUMNS[table] = _read_columns(con, table)
+    return _COLUMNS[table]
+
+
+def _read_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dict]:
     rows = con.execute(
         "SELECT column_name, is_nullable, column_default FROM duckdb_columns() "
         "WHERE table_name = ? AND database_name = current_database() AND schema_name = 'main' "
@@ -39,6 +50,12 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dict]:
 
 
 def _primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    if table not in _KEYS:
+        _KEYS[table] = _read_primary_key(con, table)
+    return _KEYS[table]
+
+
+def _read_primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     rows = con.execute(
         "SELECT constraint_column_names FROM duckdb_constraints() "
         "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY' AND database_name = current_database()",
@@ -91,6 +108,24 @@ def save_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping
     finally:
         con.unregister("_incoming")
     return len(rows)
+
+
+class Pending:
+    """Rows waiting to be saved, per table, written by flush() in one save_rows per table: a
+    source that fetches repository after repository saves them in batches, not one by one.
+    Tables are written in the order first added, so keys referring to earlier tables hold."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.rows: dict[tuple[str, bool], list[Mapping]] = {}
+
+    def add(self, table: str, rows: Iterable[Mapping], *, replace: bool = False) -> None:
+        self.rows.setdefault((table, replace), []).extend(rows)
+
+    def flush(self) -> None:
+        for (table, replace), rows in self.rows.items():
+            save_rows(self.con, table, rows, replace=replace)
+        self.rows = {}
 
 
 def _iso_date(value, where: str) -> dt.date:

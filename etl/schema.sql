@@ -568,7 +568,7 @@ SELECT
 FROM chain;
 COMMENT ON VIEW team_successions IS 'Which team carries on each team''s work on each date: the team itself, then its successor from the day it ended (a merger), and so on. from_date is the first day, to_date the first day after.';
 
-CREATE OR REPLACE VIEW contributions AS
+CREATE OR REPLACE VIEW contribution_attribution AS
 WITH work AS (                                                         -- authors and co-authors of every commit
     SELECT full_name, sha, person_key, authored_at, 'author' AS role FROM commits
     UNION ALL
@@ -618,4 +618,62 @@ LEFT JOIN team_successions sr
 LEFT JOIN team_successions sh
        ON sh.team_id = a.home_id
       AND CAST(a.authored_at AS DATE) >= sh.from_date AND (sh.to_date IS NULL OR CAST(a.authored_at AS DATE) < sh.to_date);
-COMMENT ON VIEW contributions IS 'Who worked where: one row per person (not a bot) per commit, as author or co-author, with the person counted once across aliases, the team owning the repository and the person''s team on the commit date (through dated memberships, following mergers to the successor team). A person with no membership on that date counts for the team owning the repositories where they authored most commits (ties: first team id), marked inferred.';
+COMMENT ON VIEW contribution_attribution IS 'The rule behind the contributions table, computed afresh from commits, co-authors, people, aliases, memberships and team successions; every build stores its result in contributions.';
+
+-- ---------------------------------------------------------------------------------------
+-- Derived tables: filled by every build from the view named in their comment, so pages read
+-- them instead of recomputing the attribution rules on each query.
+
+CREATE TABLE IF NOT EXISTS contributions (
+    full_name    VARCHAR NOT NULL,
+    sha          VARCHAR NOT NULL,
+    authored_at  TIMESTAMP NOT NULL,
+    role         VARCHAR NOT NULL,
+    person_key   VARCHAR NOT NULL CHECK (person_key NOT LIKE '%@%'),
+    repo_team_id VARCHAR,
+    team_id      VARCHAR,
+    attribution  VARCHAR
+);
+COMMENT ON TABLE contributions IS 'Who worked where: one row per person (not a bot) per commit, as author or co-author, with the person counted once across aliases, the team owning the repository and the person''s team on the commit date (through dated memberships, following mergers to the successor team). A person with no membership on that date counts for the team owning the repositories where they authored most commits (ties: first team id), marked inferred. Derived: every build fills it from the view contribution_attribution.';
+COMMENT ON COLUMN contributions.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN contributions.sha IS 'Commit (commits.sha).';
+COMMENT ON COLUMN contributions.authored_at IS 'When the commit was authored (UTC).';
+COMMENT ON COLUMN contributions.role IS 'author or coauthor (a Co-authored-by trailer).';
+COMMENT ON COLUMN contributions.person_key IS 'The key the person is counted under (person_identity.canonical_key).';
+COMMENT ON COLUMN contributions.repo_team_id IS 'Team owning the repository on the commit date (its successor after a merger); NULL when the repository is mapped to no team.';
+COMMENT ON COLUMN contributions.team_id IS 'The person''s team on the commit date (following mergers); NULL when it cannot be told.';
+COMMENT ON COLUMN contributions.attribution IS 'How team_id was found: membership (a dated membership), inferred (the team owning most of their commits), or NULL.';
+
+CREATE TABLE IF NOT EXISTS team_links_yearly (
+    year_start DATE NOT NULL,
+    link       VARCHAR NOT NULL,
+    team_a_id  VARCHAR NOT NULL,
+    team_a     VARCHAR,
+    team_b_id  VARCHAR NOT NULL,
+    team_b     VARCHAR,
+    weight     BIGINT NOT NULL,
+    PRIMARY KEY (year_start, link, team_a_id, team_b_id)
+);
+COMMENT ON TABLE team_links_yearly IS 'Links between pairs of teams in each financial year, all teams: what queries/collab_links_by_year.sql gives from the first financial year with contributions to the last day of data. Derived: every build fills it; trend charts read it.';
+COMMENT ON COLUMN team_links_yearly.year_start IS 'First day (1 April) of the financial year.';
+COMMENT ON COLUMN team_links_yearly.link IS 'Kind of link: people (shared contributors), coauthored, projects (joint projects under way) or code (a repository depending on a package another team publishes, as things stand now).';
+COMMENT ON COLUMN team_links_yearly.team_a_id IS 'One team of the pair (the lower team_id).';
+COMMENT ON COLUMN team_links_yearly.team_a IS 'Its short name.';
+COMMENT ON COLUMN team_links_yearly.team_b_id IS 'The other team (the higher team_id).';
+COMMENT ON COLUMN team_links_yearly.team_b IS 'Its short name.';
+COMMENT ON COLUMN team_links_yearly.weight IS 'People, commits, projects or repositories making the link in that year.';
+
+CREATE TABLE IF NOT EXISTS team_activity_yearly (
+    year_start DATE NOT NULL,
+    team_id    VARCHAR NOT NULL,
+    team       VARCHAR,
+    people     BIGINT NOT NULL,
+    commits    BIGINT NOT NULL,
+    PRIMARY KEY (year_start, team_id)
+);
+COMMENT ON TABLE team_activity_yearly IS 'Each team''s people and commits in each financial year, counted by the team its people were in: what queries/collab_team_activity_by_year.sql gives. Derived: every build fills it.';
+COMMENT ON COLUMN team_activity_yearly.year_start IS 'First day (1 April) of the financial year.';
+COMMENT ON COLUMN team_activity_yearly.team_id IS 'Team (teams.team_id).';
+COMMENT ON COLUMN team_activity_yearly.team IS 'Its short name.';
+COMMENT ON COLUMN team_activity_yearly.people IS 'People (not bots) contributing for the team in the year.';
+COMMENT ON COLUMN team_activity_yearly.commits IS 'Commits they authored.';

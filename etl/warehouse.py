@@ -8,6 +8,7 @@ one. If anything fails, the temporary file is removed and the live file is untou
 from __future__ import annotations
 
 import contextlib
+import functools
 import datetime as dt
 import json
 import os
@@ -72,6 +73,12 @@ INTEGRITY_CHECKS = [
      "AND a.valid_from <= coalesce(b.valid_to, DATE '9999-12-31') AND b.valid_from <= coalesce(a.valid_to, DATE '9999-12-31')"),
 ]
 
+# Derived tables and the views that compute them: filled by every build after the data is in,
+# so that pages read a table rather than re-running the rules behind it on every query.
+DERIVED = {"contributions": "contribution_attribution"}
+# Yearly derived tables and the named analyses (queries/) that fill them, for all teams.
+YEARLY = {"collab_links_by_year": "team_links_yearly", "collab_team_activity_by_year": "team_activity_yearly"}
+
 
 class WarehouseError(Exception):
     """A build could not complete; the live warehouse was left as it was."""
@@ -112,10 +119,16 @@ def missing_tables(path: Path) -> list[str]:
         have = set(table_names(con, "warehouse"))
     finally:
         con.close()
+    return [t for t in contract_tables() if t not in have]
+
+
+@functools.cache
+def contract_tables() -> tuple[str, ...]:
+    """The tables this version's schema creates (read once per process)."""
     fresh = duckdb.connect(":memory:")
     try:
         apply_schema(fresh)
-        return [t for t in table_names(fresh) if t not in have]
+        return tuple(table_names(fresh))
     finally:
         fresh.close()
 
@@ -192,6 +205,7 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
     tmp_path = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     con = duckdb.connect(str(tmp_path))
     try:
+        run(con, "SET enable_progress_bar = false")
         apply_schema(con)
         b = Build(con=con, path=path, tmp_path=tmp_path, source=source,
                   run_id=new_run_id(started), started_at=started)
@@ -215,6 +229,10 @@ def _finish(b: Build) -> None:
     from etl import reference  # reference -> load -> warehouse: imported here, not at the top
 
     reference.save(b.con)
+    for table, view in DERIVED.items():
+        run(b.con, f'DELETE FROM "{table}"')
+        run(b.con, f'INSERT INTO "{table}" BY NAME SELECT * FROM "{view}"')
+    _fill_yearly(b.con, (b.data_as_of or utcnow()).date())
     problems = check_integrity(b.con)
     if problems:
         raise WarehouseError("the new warehouse is inconsistent, nothing was replaced:\n  " + "\n  ".join(problems))
@@ -241,6 +259,29 @@ def _finish(b: Build) -> None:
          json.dumps(counts, sort_keys=True), b.stats.get("message")],
     )
     run(b.con, "CHECKPOINT")
+
+
+def _fill_yearly(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Fill the yearly collaboration tables (every financial year from the first contribution to
+    `as_of`, the day the data describes; all teams) from the named analyses that define them, so
+    trend charts read a few hundred rows instead of every contribution."""
+    from dashboard import queries  # the analyses live beside the dashboard's other queries
+
+    for table in YEARLY.values():
+        run(con, f'DELETE FROM "{table}"')
+    first, last = con.execute("SELECT min(authored_at)::DATE, max(authored_at)::DATE FROM contributions").fetchone()
+    last = max(last, as_of) if last else None
+    if first is None:
+        return
+    start = dt.date(first.year if first.month >= 4 else first.year - 1, 4, 1)
+    for name, table in YEARLY.items():
+        rows = queries.run(con, name, date_from=start, date_to=last,
+                           **({"teams": []} if "teams" in queries.catalogue()[name].param_names else {}))
+        con.register("_yearly", rows)
+        try:
+            run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _yearly')
+        finally:
+            con.unregister("_yearly")
 
 
 def _record_failure(path: Path, source: str, started: dt.datetime, message: str) -> None:

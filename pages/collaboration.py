@@ -1,11 +1,8 @@
 """Collaboration: do the teams work together? Links between teams, flows of work, cross-team
 repositories and projects, knowledge concentration, newcomers and retention."""
-import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, data, filters, network, periods, theme
+from dashboard import charts, data, figures, filters, theme
 from dashboard.text import plain
 from etl import config
 
@@ -15,6 +12,7 @@ LINKS = {
     "projects": ("Joint projects", "projects under way in the period with the teams as lead or partner"),
     "code": ("Shared code", "repositories depending on a package another team publishes (as things stand now)"),
 }
+
 
 f = filters.current()
 st.title("Collaboration across teams")
@@ -46,50 +44,21 @@ link = st.segmented_control("Link", list(LINKS), format_func=lambda k: LINKS[k][
                             key="link", bind="query-params") or "people"
 st.caption(f"Edges: {LINKS[link][1]}. Nodes sized by commits in the period.")
 chosen = links[links.link == link]
-g = network.graph(activity, chosen)
 left, right = st.columns([1, 1])
 with left:
-    pos = network.layout(g)
-    fig = go.Figure()
-    top = max([d["weight"] for _, _, d in g.edges(data=True)] or [1])
-    for a, b, d in g.edges(data=True):
-        (x0, y0), (x1, y1) = pos[a], pos[b]
-        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(width=1 + 9 * d["weight"] / top, color="rgba(0, 94, 184, 0.45)")))
-        fig.add_trace(go.Scatter(x=[(x0 + x1) / 2], y=[(y0 + y1) / 2], mode="markers", showlegend=False,
-                                 marker=dict(size=8, color="rgba(0,0,0,0)"),
-                                 hovertemplate=f"{plain(g.nodes[a]['label'])} – {plain(g.nodes[b]['label'])}: "
-                                               f"{d['weight']:g}<extra></extra>"))
-    nodes = sorted(g.nodes)
-    most = max([g.nodes[n]["activity"] for n in nodes] or [1]) or 1
-    fig.add_trace(go.Scatter(
-        x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", showlegend=False,
-        text=[g.nodes[n]["label"] for n in nodes], textposition="top center",
-        marker=dict(size=[16 + 34 * (g.nodes[n]["activity"] / most) ** 0.5 for n in nodes],
-                    color=[colours.get(g.nodes[n]["label"], theme.UNMAPPED) for n in nodes],
-                    line=dict(width=2, color="white")),
-        customdata=[[g.nodes[n]["activity"], g.degree(n), g.degree(n, weight="weight")] for n in nodes],
-        hovertemplate="<b>%{text}</b><br>commits: %{customdata[0]:,}<br>linked teams: %{customdata[1]}"
-                      "<br>link weight: %{customdata[2]:g}<extra></extra>"))
-    fig.update_layout(height=520, xaxis=dict(visible=False, range=[-1.4, 1.4]),
-                      yaxis=dict(visible=False, range=[-1.25, 1.35], scaleanchor="x"), margin=dict(l=0, r=0, t=10, b=0))
+    fig = figures.network_figure(activity, chosen, colours)
     charts.show(fig, key="network_chart", data=chosen[["team_a", "team_b", "weight"]], title=f"Team network, {LINKS[link][0].lower()}",
                     alt=f"Network of teams linked by {LINKS[link][0].lower()}: " + "; ".join(
                         f"{r.team_a}–{r.team_b} {r.weight:g}" for r in chosen.head(12).itertuples()))
 with right:
-    names = sorted(set(activity.team) | set(chosen.team_a) | set(chosen.team_b))
-    matrix = pd.DataFrame(0.0, index=names, columns=names)
-    for r in chosen.itertuples():
-        matrix.loc[r.team_a, r.team_b] = matrix.loc[r.team_b, r.team_a] = r.weight
-    fig = px.imshow(matrix.where(matrix > 0), text_auto=True, aspect="auto",
-                    color_continuous_scale=["#E8EDEE", theme.NHS_BLUE], labels={"color": LINKS[link][0]})
-    fig.update_layout(height=520, coloraxis_showscale=False, margin=dict(l=10, r=10, t=40, b=10))
-    fig.update_xaxes(side="top", title=None)
-    fig.update_yaxes(title=None)
+    matrix, fig = figures.matrix_figure(activity, chosen, LINKS[link][0])
     charts.show(fig, key="matrix_chart", data=matrix.reset_index(names="team"), title=f"Team matrix, {LINKS[link][0].lower()}",
                     alt=f"Team-by-team matrix of {LINKS[link][0].lower()}.")
 if chosen.empty:
     st.info(f"No {LINKS[link][0].lower()} between teams in this period.")
+elif len(chosen) > figures.MAX_EDGES:
+    st.caption(f"The network draws the {figures.MAX_EDGES} strongest of {len(chosen)} links; the matrix and the "
+               "chart's data export hold them all.")
 
 st.subheader("Where each team's people worked", anchor=False)
 only_outside = st.toggle("Only work in other teams' repositories", value=True, key="flows_outside",
@@ -98,21 +67,7 @@ shown = outside if only_outside else flows
 if shown.empty:
     st.caption("Nobody worked in another team's repositories in this period.")
 else:
-    homes = sorted(shown.home_team.unique())
-    owners = sorted(shown.repo_team.unique())
-    labels = [f"{t} (people)" for t in homes] + [f"{t} (repositories)" for t in owners]
-    fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node=dict(label=[lbl.rsplit(" (", 1)[0] for lbl in labels], pad=14,
-                  color=[colours.get(lbl.rsplit(" (", 1)[0], theme.UNMAPPED) for lbl in labels],
-                  customdata=labels, hovertemplate="%{customdata}<extra></extra>"),
-        link=dict(source=[homes.index(t) for t in shown.home_team],
-                  target=[len(homes) + owners.index(t) for t in shown.repo_team],
-                  value=list(shown.contributions), customdata=list(shown.people),
-                  hovertemplate="%{source.label} → %{target.label}: %{value:,} contributions by "
-                                "%{customdata} people<extra></extra>",
-                  color="rgba(0, 94, 184, 0.25)")))
-    fig.update_layout(height=140 + 40 * max(len(homes), len(owners)))
+    fig = figures.flows_figure(shown, colours)
     charts.show(fig, key="flows_chart", data=shown[["home_team", "repo_team", "people", "contributions"]], title="Where each team's people worked",
                     alt="Flows of contributions from each home team (left) to the team owning the repository (right).")
     st.caption("Left: the team people were in. Right: the team owning the repository. Width: commits and "
@@ -162,26 +117,18 @@ quarterly = data.query("team_people_quarterly", **f.params())
 if not quarterly.empty:
     left, right = st.columns(2)
     with left:
-        fig = px.bar(quarterly.dropna(subset=["newcomers"]), x="quarter", y="newcomers", color="team",
-                     color_discrete_map=colours, labels={"quarter": "", "newcomers": "People new to the team",
-                                                         "team": "Team"})
-        fig.update_layout(height=340, legend_title_text="", barmode="stack", yaxis=dict(tickformat="d", rangemode="tozero"))
-        charts.show(fig, key="newcomers_chart", data=quarterly, title="Newcomers by team", alt="People contributing for each team for the first "
+        charts.show(figures.newcomers_figure(quarterly, colours), key="newcomers_chart", data=quarterly, title="Newcomers by team", alt="People contributing for each team for the first "
                                                                     "time, per quarter.")
     with right:
-        fig = px.line(quarterly.dropna(subset=["retention_pct"]), x="quarter", y="retention_pct", color="team",
-                      color_discrete_map=colours, markers=True,
-                      labels={"quarter": "", "retention_pct": "Still active from the quarter before (%)",
-                              "team": "Team"})
-        fig.update_layout(height=340, legend_title_text="", yaxis=dict(range=[0, 105]))
-        charts.show(fig, key="retention_chart", data=quarterly, title="Retention by team",
+        charts.show(figures.retention_figure(quarterly, colours), key="retention_chart", data=quarterly, title="Retention by team",
                         alt="Share of each team's people active in a quarter who were active the quarter before.")
+    if figures.folded(quarterly):
+        st.caption(figures.FOLDED_NOTE + " Retention, a rate, is drawn for the seven largest teams only.")
 
 st.subheader("Network measures", anchor=False)
 st.caption(f"From {LINKS[link][0].lower()}. Strength: total link weight. Betweenness: how often a team sits on the "
            "shortest path between two others (strong links count as short): the teams that bridge the Assembly.")
-g_measures = network.measures(g)
-summary = network.summary(g)
+g_measures, summary = figures.network_measures(activity, chosen)
 st.markdown(f"{summary['teams']} teams, {summary['links']} links, {summary['components']} connected group(s), "
             f"density {summary['density']:.2f}" + (f"; not linked: {plain(', '.join(summary['isolated']))}"
                                                      if summary["isolated"] else ""))
@@ -189,20 +136,10 @@ st.dataframe(g_measures.drop(columns=["team_id"]), hide_index=True, column_confi
     "team": "Team", "links": "Linked teams", "strength": "Strength", "degree_centrality": "Degree centrality",
     "betweenness": "Betweenness", "component_size": "Group size"})
 
-years = [p for p in periods.available(f.period.end.replace(year=f.period.end.year - 10), f.period.end)
-         if p.key.startswith("fy-")]
-trend = []
-for p in reversed(years):  # oldest first
-    year_links = data.query("collab_links", date_from=p.start, date_to=p.end, teams=list(f.teams))
-    year_activity = data.query("collab_team_activity", date_from=p.start, date_to=p.end)
-    if year_activity.empty:
-        continue
-    year_graph = network.graph(year_activity, year_links[year_links.link == link])
-    trend.append(network.measures(year_graph).assign(year=p.label))
-if len(trend) > 1:
-    trend = pd.concat(trend, ignore_index=True)
-    fig = px.line(trend, x="year", y="strength", color="team", color_discrete_map=colours, markers=True,
-                  labels={"year": "", "strength": f"Strength ({LINKS[link][0].lower()})", "team": "Team"})
-    fig.update_layout(height=340, legend_title_text="")
-    charts.show(fig, key="network_trend_chart", data=trend, title="Network strength by year",
+trend = figures.strength_by_year(f.period.end, f.teams, link)
+if trend.year.nunique() > 1:
+    charts.show(figures.trend_figure(trend, colours, LINKS[link][0]), key="network_trend_chart", data=trend, title="Network strength by year",
                     alt="Each team's total link weight by financial year.")
+    if figures.folded(trend):
+        st.caption(f"Drawn for the {len(theme.CATEGORICAL) - 1} teams with the greatest strength; the table of network "
+                   "measures above lists every team.")

@@ -1,8 +1,7 @@
 """Overview: how much is happening across the Assembly, and where."""
-import plotly.express as px
 import streamlit as st
 
-from dashboard import charts, data, filters, theme
+from dashboard import charts, data, figures, filters, theme
 
 f = filters.current()
 st.title("Overview")
@@ -21,12 +20,9 @@ phase_cols = st.columns(5)
 for col, (phase, group) in zip(phase_cols, stages.groupby("phase", sort=False)):
     col.metric(phase if phase == "R&D" else phase.capitalize(), int(group.projects.sum()))
 
+
 st.subheader("Projects by stage")
-fig = px.bar(stages, x="projects", y="label", orientation="h", color="stage",
-             color_discrete_map=theme.STAGE_COLOURS, text="projects",
-             labels={"projects": "Projects", "label": ""})
-fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed"), height=340)
-charts.show(fig, key="stages_chart", data=stages, title="Projects by stage",
+charts.show(figures.stages_figure(stages), key="stages_chart", data=stages, title="Projects by stage",
                 alt="Horizontal bar chart of projects by pathway stage at the end of the period.")
 
 st.subheader("Activity by team")
@@ -35,13 +31,10 @@ if monthly.empty:
     st.info("No commits in this period for the chosen teams.")
 else:
     colours = theme.team_colours(data.query("team_list"))
-    fig = px.bar(monthly, x="month", y="commits", color="team", color_discrete_map=colours,
-                 labels={"month": "", "commits": "Commits", "team": "Team"},
-                 hover_data={"contributors": True})
-    fig.update_layout(barmode="stack", legend_title_text="", height=420)
-    charts.show(fig, key="activity_chart", data=monthly, title="Commits by team per month",
+    charts.show(figures.activity_figure(monthly, colours), key="activity_chart", data=monthly, title="Commits by team per month",
                     alt="Stacked bar chart of commits per month, one colour per team owning the repositories.")
-    st.caption("Commits by people (not bots) to repositories each team owns, per month.")
+    st.caption("Commits by people (not bots) to repositories each team owns, per month."
+               + (" " + figures.FOLDED_NOTE if figures.folded(monthly) else ""))
 
 st.subheader("Newest projects")
 newest = data.query("newest_projects", **f.params(), max_rows=10)

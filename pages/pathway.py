@@ -1,10 +1,9 @@
 """Pathway: is R&D reaching operational use? Funnel, conversion, time in stage, stalls, readiness."""
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, data, filters, theme
+from dashboard import charts, data, figures, filters, theme
+
 
 f = filters.current()
 st.title("R&D to operational pathway")
@@ -22,10 +21,7 @@ reached = [int((progress.reached_ordinal >= o).sum()) for o in pathway.ordinal]
 st.subheader("How far projects get", anchor=False)
 left, right = st.columns([3, 2])
 with left:
-    funnel = go.Figure(go.Funnel(y=list(pathway.label), x=reached, textinfo="value+percent initial",
-                                 marker=dict(color=[theme.STAGE_COLOURS[s] for s in pathway.stage])))
-    funnel.update_layout(height=380)
-    charts.show(funnel, key="funnel_chart", data=pd.DataFrame({"stage": list(pathway.label), "projects_reaching_it": reached}), title="Pathway funnel",
+    charts.show(figures.funnel_figure(list(pathway.label), reached, list(pathway.stage)), key="funnel_chart", data=pd.DataFrame({"stage": list(pathway.label), "projects_reaching_it": reached}), title="Pathway funnel",
                     alt="Funnel of projects reaching each pathway stage: " + ", ".join(
                         f"{label} {n}" for label, n in zip(pathway.label, reached)))
 with right:
@@ -40,23 +36,19 @@ with right:
     st.caption("Counts projects that reached each stage or a later one (stages can be skipped).")
 
 st.subheader("Reached, by lead team and by start year", anchor=False)
-rows = [{"stage": s.label, "ordinal": s.ordinal, "team": r.lead_team, "start_year": str(r.start_year)}
-        for s in pathway.itertuples() for r in progress.itertuples() if r.reached_ordinal >= s.ordinal]
-by = pd.DataFrame(rows)
+by = pd.concat([progress.loc[progress.reached_ordinal >= s.ordinal, ["lead_team", "start_year"]]
+                .assign(stage=s.label, ordinal=s.ordinal) for s in pathway.itertuples()], ignore_index=True)
+by = pd.DataFrame({"stage": by.stage, "ordinal": by.ordinal, "team": by.lead_team, "start_year": by.start_year.astype(str)})
 colours = theme.team_colours(data.query("team_list"))
 left, right = st.columns(2)
 with left:
     counts = by.groupby(["ordinal", "stage", "team"], as_index=False).size()
-    fig = px.bar(counts, x="stage", y="size", color="team", color_discrete_map=colours,
-                 labels={"stage": "", "size": "Projects", "team": "Lead team"})
-    fig.update_layout(barmode="stack", height=380, legend_title_text="")
-    charts.show(fig, key="by_team_chart", data=counts, title="Projects reaching each stage by lead team", alt="Projects reaching each stage, stacked by lead team.")
+    charts.show(figures.reached_by_team_figure(counts, colours), key="by_team_chart", data=counts, title="Projects reaching each stage by lead team", alt="Projects reaching each stage, stacked by lead team.")
+    if figures.folded(counts):
+        st.caption(figures.FOLDED_NOTE)
 with right:
     counts = by.groupby(["ordinal", "stage", "start_year"], as_index=False).size()
-    fig = px.bar(counts, x="stage", y="size", color="start_year", barmode="group",
-                 labels={"stage": "", "size": "Projects", "start_year": "Started"})
-    fig.update_layout(height=380)
-    charts.show(fig, key="by_year_chart", data=counts, title="Projects reaching each stage by start year", alt="Projects reaching each stage, grouped by start year.")
+    charts.show(figures.reached_by_year_figure(counts), key="by_year_chart", data=counts, title="Projects reaching each stage by start year", alt="Projects reaching each stage, grouped by start year.")
 
 st.subheader("Time spent in each stage", anchor=False)
 spells = data.query("stage_durations", date_to=f.period.end, teams=list(f.teams))
@@ -64,11 +56,7 @@ done = spells[~spells.is_current]
 if done.empty:
     st.caption("No stage has been completed yet.")
 else:
-    fig = px.box(done, x="label", y="days", points="all", color="stage", color_discrete_map=theme.STAGE_COLOURS,
-                 category_orders={"label": list(pathway.label)}, hover_data=["project_id"],
-                 labels={"label": "", "days": "Days in stage"})
-    fig.update_layout(showlegend=False, height=380)
-    charts.show(fig, key="durations_chart", data=done, title="Time spent in each stage",
+    charts.show(figures.durations_figure(done, list(pathway.label)), key="durations_chart", data=done, title="Time spent in each stage",
                     alt="Box plot of days spent in each stage before moving on, one point per project.")
     summary = done.groupby(["ordinal", "label"], as_index=False).days.agg(["count", "median", "max"])
     st.caption(" · ".join(f"{r.label}: median {r.median:.0f} days ({r.count} projects)" for r in summary.itertuples()))

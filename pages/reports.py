@@ -44,7 +44,8 @@ if catalogue.empty:
     st.info("No project for the chosen teams.")
     st.stop()
 titles = list(catalogue.sort_values("title").title)
-operational = [t for t in titles if t in set(catalogue[catalogue.stage == "Operational"].title)]
+in_use = set(catalogue[catalogue.stage == "Operational"].title)
+operational = [t for t in titles if t in in_use]
 title = st.selectbox("Project", titles, index=titles.index(operational[0]) if operational else 0, key="case_project",
                      bind="query-params")
 project_id = catalogue.loc[catalogue.title == title, "project_id"].iloc[0]

@@ -1,9 +1,9 @@
 """Tech stack: which languages and libraries the teams really use, and who to ask about them."""
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from dashboard import charts, data, filters, theme
+from dashboard import charts, data, figures, filters, theme
+
 
 f = filters.current()
 st.title("Tech stack")
@@ -23,12 +23,7 @@ column = "bytes" if measure == "Bytes of code" else "repositories"
 _, language_colours = theme.top_with_other(languages, "language", "repositories")
 shown = languages.assign(language=languages.language.where(languages.language.isin(language_colours), "Other"))
 shown = shown.groupby(["team", "language"], as_index=False)[column].sum()
-fig = px.bar(shown, x=column, y="team", color="language", orientation="h", color_discrete_map=language_colours,
-             category_orders={"language": list(language_colours)},
-             labels={"team": "", "bytes": "Bytes of code", "repositories": "Repositories", "language": "Language"})
-fig.update_layout(barmode="stack", height=120 + 45 * shown.team.nunique(), legend_title_text="",
-                  yaxis=dict(categoryorder="total ascending"))
-charts.show(fig, key="languages_chart", data=shown, title="Languages by team",
+charts.show(figures.languages_figure(shown, column, language_colours), key="languages_chart", data=shown, title="Languages by team",
                 alt="Stacked bars of languages per team, by " + ("bytes of code" if column == "bytes" else "repositories"))
 
 st.caption("Bytes of code as GitHub counts them. A repository counts for each language that makes up at least "
@@ -40,11 +35,7 @@ if not over_time.empty:
     over_time = over_time.assign(
         language=over_time.language.where(over_time.language.isin(language_colours), "Other"))
     over_time = over_time.groupby(["quarter", "language"], as_index=False).repositories.sum()
-    fig = px.area(over_time, x="quarter", y="repositories", color="language", color_discrete_map=language_colours,
-                  category_orders={"language": list(language_colours)},
-                  labels={"quarter": "", "repositories": "Active repositories", "language": "Main language"})
-    fig.update_layout(height=340, legend_title_text="")
-    charts.show(fig, key="languages_time_chart", data=over_time, title="Main languages over time",
+    charts.show(figures.languages_time_figure(over_time, language_colours), key="languages_time_chart", data=over_time, title="Main languages over time",
                     alt="Active repositories each quarter by main language.")
 
 st.subheader("Library adoption", anchor=False)
@@ -59,23 +50,17 @@ else:
     grid = adoption.pivot_table(index="package", columns="team", values="repositories")  # empty where unused
     breadth = pd.DataFrame({"teams": grid.notna().sum(axis=1), "repositories": grid.sum(axis=1)})
     grid = grid.loc[breadth.sort_values(["teams", "repositories"], ascending=False, kind="stable").index]
-    fig = px.imshow(grid, text_auto=True, aspect="auto", color_continuous_scale=["#FFFFFF", theme.NHS_BLUE],
-                    labels={"x": "", "y": "", "color": "Repositories"})
-    fig.update_layout(height=160 + 24 * len(grid), coloraxis_showscale=False)
-    fig.update_xaxes(side="top")
-    charts.show(fig, key="adoption_chart", data=adoption, title="Library adoption",
+    charts.show(figures.adoption_figure(grid), key="adoption_chart", data=adoption, title="Library adoption",
                     alt="Heatmap: repositories of each team (columns) that use each library (rows).")
     st.caption("Repositories of each team with commits in the period that depend on the library; widest use first.")
 
 first_use = data.query("library_first_use", teams=list(f.teams), category=category, max_packages=15)
 if not first_use.empty:
     st.markdown("**When each team first used them**")
-    fig = px.scatter(first_use, x="first_used", y="package", color="team", color_discrete_map=colours,
-                     labels={"first_used": "First repository using it started", "package": "", "team": "Team"})
-    fig.update_traces(marker=dict(size=12, line=dict(width=1, color="white")))
-    fig.update_layout(height=140 + 26 * first_use.package.nunique(), legend_title_text="")
-    charts.show(fig, key="first_use_chart", data=first_use, title="First use of libraries by team",
+    charts.show(figures.first_use_figure(first_use, colours), key="first_use_chart", data=first_use, title="First use of libraries by team",
                     alt="When each team's first repository using each library started.")
+    if figures.folded(first_use):
+        st.caption(figures.FOLDED_NOTE)
 
 st.subheader("Who uses it?", anchor=False)
 packages = data.query("package_list")
@@ -102,11 +87,7 @@ if spread.empty:
 else:
     spread["major"] = "v" + spread.major_version.astype(str) + pd.Series(
         ["" if not b else " (behind)" for b in spread.behind], index=spread.index)
-    fig = px.bar(spread, x="repositories", y="team", color="major", facet_col="package", facet_col_wrap=3,
-                 orientation="h", labels={"team": "", "repositories": "Repositories", "major": "Major version"})
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    fig.update_layout(height=200 + 110 * ((len(key_libraries) + 2) // 3), legend_title_text="")
-    charts.show(fig, key="versions_chart", data=spread, title="Version spread of key libraries",
+    charts.show(figures.versions_figure(spread, len(key_libraries)), key="versions_chart", data=spread, title="Version spread of key libraries",
                     alt="Major versions each team pins for each key library; '(behind)' marks majors older than "
                         "the newest in use.")
     behind = spread[spread.behind].groupby("package").team.unique()

@@ -37,7 +37,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(db: Path):
-    """The dashboard served by `streamlit run` on a free port over the warehouse `db`."""
+    """The dashboard served by `streamlit run` on a free port over the warehouse `db`: its URL."""
+    with running_app(db) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def running_app(db: Path):
+    """Like serve, giving the URL and the server's process id (for its memory)."""
     port = free_port()
     log_path = db.parent / f"streamlit-{port}.log"
     log = open(log_path, "w")
@@ -57,7 +64,7 @@ def serve(db: Path):
                 time.sleep(0.3)
         else:
             pytest.fail("the dashboard did not become healthy in 60 s:\n" + log_path.read_text())
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=20)

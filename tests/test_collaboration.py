@@ -231,6 +231,13 @@ def open_collaboration(db, monkeypatch, **query_params):
     return at
 
 
+def drawn_edges(fig: dict) -> int:
+    """Edges in the network chart: line traces hold segments x0, x1, None, one per edge."""
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    assert all(len(t["x"]) % 3 == 0 and t["x"][2::3] == [None] * (len(t["x"]) // 3) for t in lines)
+    return sum(len(t["x"]) // 3 for t in lines)
+
+
 def test_page_draws_the_network_and_matrix_from_the_links(demo_db, monkeypatch):
     at = open_collaboration(demo_db, monkeypatch)
     con = warehouse.open_read_only(demo_db)
@@ -239,8 +246,7 @@ def test_page_draws_the_network_and_matrix_from_the_links(demo_db, monkeypatch):
     people = links[links.link == "people"]
     assert len(people) > 0
     net, matrix = figure(at, 0), figure(at, 1)
-    edges = [t for t in net["data"] if t.get("mode") == "lines"]
-    assert len(edges) == len(people)
+    assert drawn_edges(net) == len(people)
     nodes = next(t for t in net["data"] if t.get("mode") == "markers+text")
     assert set(nodes["text"]) >= set(people.team_a) | set(people.team_b)
     heat = matrix["data"][0]
@@ -265,8 +271,7 @@ def test_link_type_from_the_url(demo_db, monkeypatch):
         JOIN warehouse.repositories u ON u.full_name = d.full_name JOIN warehouse.repositories o ON o.full_name = p.full_name
         WHERE u.team_id <> o.team_id""").fetchone()[0]
     con.close()
-    edges = [t for t in figure(at, 0)["data"] if t.get("mode") == "lines"]
-    assert code > 0 and len(edges) == code
+    assert code > 0 and drawn_edges(figure(at, 0)) == code
 
 
 def test_bus_factor_list_names_people_only_when_allowed(demo_db, monkeypatch):
@@ -293,3 +298,71 @@ def test_every_control_of_the_page_opens_from_the_url(demo_db, monkeypatch):
     assert at.slider(key="bus_min").value == 100
     bus_table = next(d for d in at.dataframe if "top_person_share_pct" in d.value.columns)
     assert (bus_table.value.commits_12m >= 100).all()
+
+
+@pytest.mark.parametrize("teams", [[], ["ai-imaging"]])
+def test_yearly_links_and_activity_equal_the_period_queries_run_year_by_year(demo_db_master, teams):
+    """collab_links_by_year and collab_team_activity_by_year (one pass for a trend) give, for every
+    financial year, exactly what collab_links and collab_team_activity give for that year."""
+    con = warehouse.open_read_only(demo_db_master)
+    end = dt.date(2026, 9, 30)
+    yearly = queries.run(warehouse.cursor(con), "collab_links_by_year", date_from=dt.date(2019, 4, 1), date_to=end, teams=teams)
+    activity = queries.run(warehouse.cursor(con), "collab_team_activity_by_year", date_from=dt.date(2019, 4, 1), date_to=end)
+    checked = 0
+    for year in range(2019, 2027):
+        start, stop = dt.date(year, 4, 1), min(dt.date(year + 1, 3, 31), end)
+        one = queries.run(warehouse.cursor(con), "collab_links", date_from=start, date_to=stop, teams=teams)
+        got = yearly[pd.to_datetime(yearly.year_start).dt.date == start].drop(columns="year_start")
+        key = ["link", "team_a_id", "team_b_id"]
+        assert got.sort_values(key).reset_index(drop=True).equals(one.sort_values(key).reset_index(drop=True)), year
+        one_activity = queries.run(warehouse.cursor(con), "collab_team_activity", date_from=start, date_to=stop)
+        got_activity = activity[pd.to_datetime(activity.year_start).dt.date == start]
+        assert dict(zip(got_activity.team_id, got_activity.commits)) == dict(zip(one_activity.team_id, one_activity.commits))
+        checked += len(one) + len(one_activity)
+    con.close()
+    assert checked > 50
+
+
+def test_strength_by_year_matches_the_network_measures_of_each_year(demo_db, monkeypatch):
+    import streamlit as st
+
+    from dashboard import figures
+
+    monkeypatch.setenv("DSA_DB", str(demo_db))
+    st.cache_data.clear()
+    end = dt.date(2026, 9, 30)
+    trend = figures.strength_by_year(end, (), "people")
+    con = warehouse.open_read_only(demo_db)
+    for year in range(2023, 2027):
+        start = dt.date(year, 4, 1)
+        if start > end:
+            continue
+        links = queries.run(warehouse.cursor(con), "collab_links", date_from=start, date_to=min(dt.date(year + 1, 3, 31), end))
+        activity = queries.run(warehouse.cursor(con), "collab_team_activity", date_from=start, date_to=min(dt.date(year + 1, 3, 31), end))
+        expected = network.measures(network.graph(activity, links[links.link == "people"]))
+        label = f"FY {year}/{str(year + 1)[-2:]}" + (" (to date)" if dt.date(year + 1, 3, 31) > end else "")
+        got = trend[trend.year == label]
+        assert dict(zip(got.team, got.strength)) == dict(zip(expected.team, expected.strength)), label
+        assert dict(zip(got.team, got.links)) == dict(zip(expected.team, expected.links)), label
+    con.close()
+    st.cache_data.clear()
+
+
+def test_every_build_stores_the_yearly_links_and_activity_of_all_teams(demo_db_master):
+    """team_links_yearly and team_activity_yearly hold what the yearly analyses give for every
+    financial year up to the day the data describes, and the trend queries read them back."""
+    con = warehouse.open_read_only(demo_db_master)
+    first = con.execute("SELECT min(authored_at)::DATE FROM warehouse.contributions").fetchone()[0]
+    start = dt.date(first.year if first.month >= 4 else first.year - 1, 4, 1)
+    end = dt.date(2026, 9, 30)
+    for analysis, stored, key in (
+            ("collab_links_by_year", "team_links_yearly", ["year_start", "link", "team_a_id", "team_b_id"]),
+            ("collab_team_activity_by_year", "team_activity_yearly", ["year_start", "team_id"])):
+        params = {"teams": []} if analysis == "collab_links_by_year" else {}
+        expected = queries.run(warehouse.cursor(con), analysis, date_from=start, date_to=end, **params)
+        got = queries.run(warehouse.cursor(con), stored, date_from=start, date_to=end, **params)
+        assert len(got) > 10
+        columns = list(got.columns)
+        assert (got.sort_values(key).reset_index(drop=True)
+                .equals(expected[columns].sort_values(key).reset_index(drop=True))), stored
+    con.close()

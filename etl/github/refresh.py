@@ -175,13 +175,16 @@ def _update(con, client: gh_client.Client, listed: list[Listed], people: fetch.P
     todo = [item for item in listed if changed(item)]
     outcome.changed = len(todo)
     # Metadata from the listing is current for every repository, fetched or not.
-    for item in listed:
-        db.run(con, "DELETE FROM repositories WHERE full_name = ?", [item.row["full_name"]])
+    db.run(con, "DELETE FROM repositories WHERE list_contains(?, full_name)", [sorted(names)])
     load.save_rows(con, "repositories", [item.row for item in listed])
+    # Repositories with rows from earlier runs (or another source); the others have nothing to replace.
+    with_rows = {n for (n,) in db.run(con, "SELECT DISTINCT full_name FROM (" + " UNION ALL ".join(
+        f'SELECT full_name FROM "{table}"' for table in PER_REPO) + ")")}
     log.info("%d repositories listed, %d changed since the last refresh, %d removed",
              len(listed), len(todo), len(gone))
 
     progress = _progress(len(todo))
+    pending = load.Pending(con)  # rows of fetched repositories, written in batches
     for item in todo:
         name = item.row["full_name"]
         try:
@@ -204,9 +207,12 @@ def _update(con, client: gh_client.Client, listed: list[Listed], people: fetch.P
             _keep_unfetched(con, [item], state)
             _problem(con, name, "fetch_failed", "", message)
             continue
-        outcome.commits_added += _save_repository(con, name, detail)
+        outcome.commits_added += _save_repository(con, name, detail, pending, known=name in with_rows)
         outcome.fetched += 1
         progress(name, outcome.fetched)
+        if outcome.fetched % 100 == 0:
+            pending.flush()
+    pending.flush()
     outcome.unmapped = [item.row["full_name"] for item in listed if item.row["team_id"] is None]
 
 
@@ -236,31 +242,40 @@ def _fetch_repository(client: gh_client.Client, item: Listed, previous, people: 
     return Detail(commits, releases, bare_tags, contents, state)
 
 
-def _save_repository(con, name: str, d: Detail) -> int:
-    """Write one repository's fetched data; returns the commits added."""
-    if d.commits.mode == "replace":
+def _save_repository(con, name: str, d: Detail, pending: load.Pending, *, known: bool = True) -> int:
+    """Write one repository's fetched data (its old rows are deleted now, its new rows go to
+    `pending`, written in batches); returns the commits added. A repository not `known` from
+    earlier runs has no rows to replace, so the deletes are skipped (a first load of thousands
+    of repositories would spend most of its time on them)."""
+    if d.commits.mode == "replace" and known:
         db.run(con, "DELETE FROM commit_coauthors WHERE full_name = ?", [name])
         db.run(con, "DELETE FROM commits WHERE full_name = ?", [name])
-    load.save_rows(con, "commits", d.commits.rows, replace=True)
-    load.save_rows(con, "commit_coauthors", d.commits.coauthors, replace=True)
-    tag_dates = dict(db.run(con, "SELECT sha, authored_at FROM commits WHERE full_name = ? AND list_contains(?, sha)",
-                            [name, list(d.bare_tags.values())])) if d.bare_tags else {}
+    pending.add("commits", d.commits.rows, replace=True)
+    pending.add("commit_coauthors", d.commits.coauthors, replace=True)
+    tag_dates = {}
+    if d.bare_tags:  # the tagged commit's date: among the new commits, else among those saved before
+        tag_dates = dict(db.run(con, "SELECT sha, authored_at FROM commits WHERE full_name = ? AND list_contains(?, sha)",
+                                [name, list(d.bare_tags.values())]))
+        tag_dates.update({c["sha"]: c["authored_at"] for c in d.commits.rows if c["sha"] in set(d.bare_tags.values())})
     releases = d.releases + [{"full_name": name, "tag": tag, "published_at": tag_dates.get(sha)}
                              for tag, sha in sorted(d.bare_tags.items())]
-    db.run(con, "DELETE FROM releases WHERE full_name = ?", [name])
-    load.save_rows(con, "releases", releases)
+    if known:
+        db.run(con, "DELETE FROM releases WHERE full_name = ?", [name])
+    pending.add("releases", releases)
     if d.contents is not None:
         for table, rows in (("repo_languages", d.contents.languages), ("dependencies", d.contents.dependencies),
                             ("repo_packages", d.contents.packages)):
-            db.run(con, f"DELETE FROM {table} WHERE full_name = ?", [name])
-            load.save_rows(con, table, rows)
+            if known:
+                db.run(con, f"DELETE FROM {table} WHERE full_name = ?", [name])
+            pending.add(table, rows)
         db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? "
                     "AND kind NOT IN ('fetch_failed', 'unmapped_repository')", [name])  # the contents' problems
         for p in d.contents.problems:
             _problem(con, name, p["kind"], p["detail"], p["message"])
     db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind = 'fetch_failed'", [name])
-    db.run(con, "DELETE FROM github_repo_state WHERE full_name = ?", [name])
-    load.save_rows(con, "github_repo_state", [d.state])
+    if known:
+        db.run(con, "DELETE FROM github_repo_state WHERE full_name = ?", [name])
+    pending.add("github_repo_state", [d.state])
     return len(d.commits.rows)
 
 
@@ -284,8 +299,10 @@ def _finish(b: warehouse.Build, client: gh_client.Client, people: fetch.People, 
     con = b.con
     _save_people(con, people)
     db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND kind = 'unmapped_repository'")
-    for name in outcome.unmapped:
-        _problem(con, name, "unmapped_repository", "", "no team rule in the configuration maps this repository")
+    load.save_rows(con, "data_problems", [
+        {"source": "github", "subject": name, "kind": "unmapped_repository", "detail": "",
+         "message": "no team rule in the configuration maps this repository", "detected_at": warehouse.utcnow()}
+        for name in dict.fromkeys(outcome.unmapped)], replace=True)
     if outcome.unmapped:
         log.warning("%d repositories map to no team (loaded anyway): %s", len(outcome.unmapped),
                     ", ".join(outcome.unmapped[:10]) + (" ..." if len(outcome.unmapped) > 10 else ""))

@@ -1,0 +1,447 @@
+"""The dashboard's figures: one function per chart, cached and shared between sessions.
+
+Pages fetch query results and pass them here; each function builds its Plotly figure once per
+distinct input (see charts.cached) so a page shown again, by anyone, does not pay for
+Plotly's figure building again. Functions here live in a module rather than in the page
+scripts so that Streamlit registers each cache once per process, not on every run of a page.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, data, network, periods, theme
+from dashboard.text import plain
+
+
+def by_group(frame: pd.DataFrame, *, x: str, y: str, group: str, kind: str = "bar", colours: dict | None = None,
+             order: list | None = None, labels: dict | None = None, hover: list[str] | None = None,
+             orientation: str | None = None, text: str | None = None, marker: dict | None = None) -> go.Figure:
+    """One trace per value of `group` (a team, a language): bars, lines with markers, stacked
+    areas or points. Built with graph_objects, about ten times faster than Plotly Express for
+    the same figure, which matters with forty teams. Values of `group` take their colour from
+    `colours`, else the categorical palette; `order` fixes the legend order (default: first seen)."""
+    labels = labels or {}
+    keys = order if order is not None else list(dict.fromkeys(frame[group]))
+    parts = dict(tuple(frame.groupby(group, sort=False))) if len(frame) else {}
+    extra = "".join(f"<br>{labels.get(h, h)}: %{{customdata[{i}]}}" for i, h in enumerate(hover or []))
+    value = "x" if orientation == "h" else "y"
+    category = "y" if orientation == "h" else "x"
+    hovertemplate = ("<b>%{fullData.name}</b><br>" + (labels.get(x if category == "x" else y) or category) + ": %{"
+                     + category + "}<br>" + (labels.get(y if value == "y" else x) or value) + ": %{" + value + "}"
+                     + extra + "<extra></extra>")
+    traces = []
+    for i, key in enumerate(keys):
+        part = parts.get(key)
+        if part is None:
+            continue
+        common = dict(x=part[x].to_numpy(), y=part[y].to_numpy(), name=str(key), legendgroup=str(key),
+                      text=part[text].to_numpy() if text else None,
+                      customdata=part[hover].to_numpy() if hover else None, hovertemplate=hovertemplate)
+        colour = (colours or {}).get(key, theme.CATEGORICAL[i % len(theme.CATEGORICAL)])
+        if kind == "bar":
+            traces.append(go.Bar(**common, marker=dict(color=colour), orientation=orientation,
+                                 textposition="auto" if text else None))
+        elif kind == "line":
+            traces.append(go.Scatter(**common, mode="lines+markers", line=dict(color=colour), marker=dict(color=colour)))
+        elif kind == "area":
+            traces.append(go.Scatter(**common, mode="lines", stackgroup="one", line=dict(color=colour, width=0.5),
+                                     fillcolor=colour))
+        elif kind == "points":
+            traces.append(go.Scatter(**common, mode="markers", marker=dict(marker or {}, color=colour)))
+        else:
+            raise ValueError(f"unknown kind {kind!r}")
+    fig = go.Figure(traces)
+    fig.update_layout(xaxis_title=labels.get(x, x), yaxis_title=labels.get(y, y),
+                      legend_title_text=labels.get(group, group), legend_tracegroupgap=0)
+    return fig
+
+
+TEXT_CELLS = 400
+
+
+def heatmap(grid: pd.DataFrame, *, colours: list[str], label: str) -> go.Figure:
+    """A labelled heatmap of `grid` (rows down, columns across) with each cell's value written in
+    it (up to TEXT_CELLS cells; on hover beyond); empty (NaN) cells stay blank."""
+    z = grid.astype(float).astype(object).where(grid.notna(), None).to_numpy().tolist()
+    written = grid.size <= TEXT_CELLS  # beyond that the numbers cannot be read, and slow the browser
+    fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index],
+                               texttemplate="%{z}" if written else None, colorscale=[[0, colours[0]], [1, colours[1]]], showscale=False,
+                               hovertemplate=f"%{{y}} · %{{x}}<br>{label}: %{{z}}<extra></extra>", hoverongaps=False))
+    fig.update_layout(yaxis=dict(autorange="reversed"))
+    return fig
+
+
+OTHER_TEAMS = "Other teams"
+
+
+def fold_groups(frame: pd.DataFrame, *, group: str, x: str, y: str, colours: dict, how: str = "sum",
+                sums: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict]:
+    """Keep a chart legible when it has more groups (teams) than the palette has colours.
+
+    Up to len(theme.CATEGORICAL) groups: `frame` and `colours` as given. Beyond that, the seven
+    largest groups by total `y` keep a colour each and the rest become OTHER_TEAMS, grey:
+    summed per `x` (how="sum", also summing the columns in `sums`), their earliest `y` per `x`
+    (how="min"), or left out (how="drop", for rates that cannot be added up). Forty stacked
+    traces in eight repeating colours say nothing, and take the browser a second to draw."""
+    if frame.empty or frame[group].nunique() <= len(theme.CATEGORICAL):
+        return frame, colours
+    weight = y if how != "min" else x
+    if how == "min":
+        kept = list(frame.groupby(group)[x].count().nlargest(len(theme.CATEGORICAL) - 1).index)
+    else:
+        kept = list(frame.groupby(group)[weight].sum().nlargest(len(theme.CATEGORICAL) - 1).index)
+    palette = {value: theme.CATEGORICAL[i] for i, value in enumerate(kept)}
+    if how == "drop":
+        return frame[frame[group].isin(kept)], palette
+    palette[OTHER_TEAMS] = theme.UNMAPPED
+    folded = frame.assign(**{group: frame[group].where(frame[group].isin(kept), OTHER_TEAMS)})
+    if how == "sum":
+        folded = folded.groupby([x, group], as_index=False, sort=False)[[y, *sums]].sum()
+    elif how == "min":
+        folded = folded.groupby([x, group], as_index=False, sort=False)[y].min()
+    else:
+        raise ValueError(f"unknown how {how!r}")
+    order = {value: i for i, value in enumerate([*kept, OTHER_TEAMS])}
+    return folded.sort_values(group, key=lambda c: c.map(order), kind="stable"), palette
+
+
+def folded(frame: pd.DataFrame, group: str = "team") -> bool:
+    """True when fold_groups would fold this frame's groups (for a caption saying so)."""
+    return not frame.empty and frame[group].nunique() > len(theme.CATEGORICAL)
+
+
+FOLDED_NOTE = (f"With more than {len(theme.CATEGORICAL)} teams, the seven largest have a colour each and the rest "
+               f"are shown together as *{OTHER_TEAMS}*; choose teams in the sidebar to see any of them.")
+
+
+# ---------------------------------------------------------------------------------------
+# Overview page
+
+@charts.cached
+def stages_figure(stages):
+    fig = by_group(stages, x="projects", y="label", group="stage", orientation="h", colours=theme.STAGE_COLOURS,
+                   text="projects", labels={"projects": "Projects", "label": "", "stage": "Stage"})
+    fig.update_layout(showlegend=False, yaxis=dict(autorange="reversed"), height=340)
+    return fig
+
+
+@charts.cached
+def activity_figure(monthly, colours):
+    monthly, colours = fold_groups(monthly, group="team", x="month", y="commits", colours=colours, sums=("contributors",))
+    fig = by_group(monthly, x="month", y="commits", group="team", colours=colours, hover=["contributors"],
+                   labels={"month": "", "commits": "Commits", "team": "Team", "contributors": "Contributors"})
+    fig.update_layout(barmode="stack", legend_title_text="", height=420)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Pathway page
+
+@charts.cached
+def funnel_figure(labels: list, reached: list, stages: list):
+    fig = go.Figure(go.Funnel(y=labels, x=reached, textinfo="value+percent initial",
+                              marker=dict(color=[theme.STAGE_COLOURS[s] for s in stages])))
+    fig.update_layout(height=380)
+    return fig
+
+
+@charts.cached
+def reached_by_team_figure(counts, colours):
+    counts, colours = fold_groups(counts, group="team", x="stage", y="size", colours=colours)
+    fig = by_group(counts, x="stage", y="size", group="team", colours=colours,
+                   labels={"stage": "", "size": "Projects", "team": "Lead team"})
+    fig.update_layout(barmode="stack", height=380, legend_title_text="")
+    return fig
+
+
+@charts.cached
+def reached_by_year_figure(counts):
+    fig = by_group(counts, x="stage", y="size", group="start_year", order=sorted(counts.start_year.unique()),
+                   labels={"stage": "", "size": "Projects", "start_year": "Started"})
+    fig.update_layout(height=380, barmode="group")
+    return fig
+
+
+@charts.cached
+def durations_figure(done, labels: list):
+    fig = px.box(done, x="label", y="days", points="all", color="stage", color_discrete_map=theme.STAGE_COLOURS,
+                 category_orders={"label": labels}, hover_data=["project_id"],
+                 labels={"label": "", "days": "Days in stage"})
+    fig.update_layout(showlegend=False, height=380)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Tech stack page
+
+@charts.cached
+def languages_figure(shown, column: str, language_colours: dict):
+    fig = by_group(shown, x=column, y="team", group="language", orientation="h", colours=language_colours,
+                   order=[lang for lang in language_colours if lang in set(shown.language)],
+                   labels={"team": "", "bytes": "Bytes of code", "repositories": "Repositories", "language": "Language"})
+    fig.update_layout(barmode="stack", height=120 + 45 * shown.team.nunique(), legend_title_text="",
+                      yaxis=dict(categoryorder="total ascending"))
+    return fig
+
+
+@charts.cached
+def languages_time_figure(over_time, language_colours: dict):
+    fig = by_group(over_time, x="quarter", y="repositories", group="language", kind="area", colours=language_colours,
+                   order=[lang for lang in language_colours if lang in set(over_time.language)],
+                   labels={"quarter": "", "repositories": "Active repositories", "language": "Main language"})
+    fig.update_layout(height=340, legend_title_text="")
+    return fig
+
+
+@charts.cached
+def adoption_figure(grid):
+    fig = heatmap(grid, colours=["#FFFFFF", theme.NHS_BLUE], label="Repositories")
+    fig.update_layout(height=160 + 24 * len(grid))
+    fig.update_xaxes(side="top")
+    return fig
+
+
+@charts.cached
+def first_use_figure(first_use, colours: dict):
+    first_use, colours = fold_groups(first_use, group="team", x="package", y="first_used", colours=colours, how="min")
+    fig = by_group(first_use, x="first_used", y="package", group="team", kind="points", colours=colours,
+                   marker=dict(size=12, line=dict(width=1, color="white")),
+                   labels={"first_used": "First repository using it started", "package": "", "team": "Team"})
+    fig.update_layout(height=140 + 26 * first_use.package.nunique(), legend_title_text="")
+    return fig
+
+
+@charts.cached
+def versions_figure(spread, n_libraries: int):
+    fig = px.bar(spread, x="repositories", y="team", color="major", facet_col="package", facet_col_wrap=3,
+                 orientation="h", labels={"team": "", "repositories": "Repositories", "major": "Major version"})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    fig.update_layout(height=200 + 110 * ((n_libraries + 2) // 3), legend_title_text="")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Radar page
+
+RINGS = ["adopt", "trial", "assess", "hold"]
+# Ring edges from the centre. The inner rings are wider because they hold the most entries.
+RING_EDGES = {"adopt": (0.0, 2.0), "trial": (2.0, 3.0), "assess": (3.0, 3.5), "hold": (3.5, 4.0)}
+QUADRANTS = ["languages", "libraries", "tools", "platforms"]
+RING_COLOURS = {"adopt": theme.NHS_DARK_BLUE, "trial": theme.NHS_BLUE, "assess": "#41B6E6", "hold": theme.NHS_MID_GREY}
+
+
+def positions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Place each entry in its quadrant's 90 degrees and its ring's band, spread so blips do not
+    sit on each other: evenly over the angle, alternating between two radii when crowded."""
+    out = []
+    for (quadrant, ring), group in frame.groupby(["quadrant", "ring"]):
+        start = 90 * (QUADRANTS.index(quadrant) if quadrant in QUADRANTS else 0)
+        low, high = RING_EDGES[ring]
+        crowded = len(group) > 3
+        for i, row in enumerate(group.sort_values("number").itertuples()):
+            angle = start + 6 + 78 * (i + 0.5) / len(group)
+            share = (0.3 if i % 2 == 0 else 0.75) if crowded else 0.55
+            if ring == "adopt":  # near the centre arcs are short: keep blips out where there is room
+                share = (0.5 if i % 2 == 0 else 0.82) if crowded else 0.65
+            radius = low + (high - low) * share
+            out.append({**row._asdict(), "theta": angle, "r": radius})
+    return pd.DataFrame(out)
+
+
+@charts.cached
+def radar_figure(radar: pd.DataFrame) -> go.Figure:
+    """The radar: numbered blips by quadrant and ring, ring edges and quadrant lines."""
+    placed = positions(radar)
+    fig = go.Figure()
+    for ring in RINGS:
+        part = placed[placed.ring == ring]
+        disagree = part.disagreement.notna()
+        fig.add_trace(go.Scatterpolar(
+            r=part.r, theta=part.theta, mode="markers+text", name=ring.capitalize(), text=part.number.astype(str),
+            textfont=dict(size=10, color="white"),
+            marker=dict(size=19, color=RING_COLOURS[ring], symbol=["diamond" if d else "circle" for d in disagree],
+                        line=dict(width=[3 if d else 1 for d in disagree],
+                                  color=[theme.NHS_WARM_YELLOW if d else "white" for d in disagree])),
+            customdata=part[["name", "quadrant", "teams_recent", "evidence_ring"]].fillna("not measured").values,
+            hovertemplate="<b>%{text}. %{customdata[0]}</b><br>%{customdata[1]}<br>teams using: %{customdata[2]}"
+                          "<br>evidence: %{customdata[3]}<extra></extra>"))
+    edges = [high for _, high in RING_EDGES.values()]
+    middles = [(low + high) / 2 for low, high in RING_EDGES.values()]
+    fig.update_layout(
+        height=620, legend=dict(orientation="h", y=-0.04), margin=dict(l=40, r=40, t=40, b=40),
+        polar=dict(radialaxis=dict(range=[0, 4], tickvals=middles, ticktext=[r.capitalize() for r in RINGS],
+                                   showline=False, showgrid=False, angle=90, tickangle=90,
+                                   tickfont=dict(size=12, color=theme.NHS_DARK_GREY)),
+                   angularaxis=dict(tickvals=[45, 135, 225, 315], ticktext=[q.capitalize() for q in QUADRANTS],
+                                    direction="counterclockwise", rotation=0, showgrid=False)))
+    # Ring edges and quadrant lines, drawn as lines so they sit where the bands are.
+    for edge in edges:
+        fig.add_trace(go.Scatterpolar(r=[edge] * 361, theta=list(range(361)), mode="lines", hoverinfo="skip",
+                                      line=dict(color=theme.NHS_PALE_GREY, width=2), showlegend=False))
+    for angle in (0, 90, 180, 270):
+        fig.add_trace(go.Scatterpolar(r=[0, 4], theta=[angle, angle], mode="lines", hoverinfo="skip",
+                                      line=dict(color=theme.NHS_MID_GREY, width=1), showlegend=False))
+    fig.data = fig.data[len(RINGS):] + fig.data[:len(RINGS)]  # blips on top of the lines
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# Collaboration page
+
+MAX_EDGES = 150
+
+
+@charts.cached
+def network_figure(activity: pd.DataFrame, chosen: pd.DataFrame, colours: dict) -> go.Figure:
+    """Teams on a circle, sized by commits, joined by edges as thick as their links (the
+    MAX_EDGES strongest: beyond that the picture is a hairball and slow to draw)."""
+    g = network.graph(activity, chosen)
+    pos = network.layout(g)
+    fig = go.Figure()
+    edges = sorted(g.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))[:MAX_EDGES]
+    top = max([d["weight"] for _, _, d in edges] or [1])
+    # Edges drawn as one line trace per width band (a trace per edge is slow with many teams),
+    # with an invisible marker at each edge's middle carrying its hover text.
+    bands: dict[int, tuple[list, list]] = {}
+    mid_x, mid_y, mid_text = [], [], []
+    for a, b, d in edges:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        xs, ys = bands.setdefault(min(int(5 * d["weight"] / top), 4), ([], []))
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
+        mid_x.append((x0 + x1) / 2)
+        mid_y.append((y0 + y1) / 2)
+        mid_text.append(f"{plain(g.nodes[a]['label'])} – {plain(g.nodes[b]['label'])}: {d['weight']:g}")
+    for band, (xs, ys) in sorted(bands.items()):
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(width=1 + 2.25 * band, color="rgba(0, 94, 184, 0.45)")))
+    if mid_x:
+        fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", showlegend=False, text=mid_text,
+                                 marker=dict(size=8, color="rgba(0,0,0,0)"), hovertemplate="%{text}<extra></extra>"))
+    nodes = sorted(g.nodes)
+    most = max([g.nodes[n]["activity"] for n in nodes] or [1]) or 1
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", showlegend=False,
+        text=[g.nodes[n]["label"] for n in nodes], textposition="top center",
+        marker=dict(size=[16 + 34 * (g.nodes[n]["activity"] / most) ** 0.5 for n in nodes],
+                    color=[colours.get(g.nodes[n]["label"], theme.UNMAPPED) for n in nodes],
+                    line=dict(width=2, color="white")),
+        customdata=[[g.nodes[n]["activity"], g.degree(n), g.degree(n, weight="weight")] for n in nodes],
+        hovertemplate="<b>%{text}</b><br>commits: %{customdata[0]:,}<br>linked teams: %{customdata[1]}"
+                      "<br>link weight: %{customdata[2]:g}<extra></extra>"))
+    fig.update_layout(height=520, xaxis=dict(visible=False, range=[-1.4, 1.4]),
+                      yaxis=dict(visible=False, range=[-1.25, 1.35], scaleanchor="x"), margin=dict(l=0, r=0, t=10, b=0))
+    return fig
+
+
+@charts.cached
+def matrix_figure(activity: pd.DataFrame, chosen: pd.DataFrame, link_label: str):
+    """The team-by-team matrix of link weights, and the figure drawing it."""
+    names = sorted(set(activity.team) | set(chosen.team_a) | set(chosen.team_b))
+    both_ways = pd.concat([chosen[["team_a", "team_b", "weight"]],
+                           chosen[["team_b", "team_a", "weight"]].set_axis(["team_a", "team_b", "weight"], axis=1)])
+    matrix = (both_ways.pivot_table(index="team_a", columns="team_b", values="weight", aggfunc="sum")
+              .reindex(index=names, columns=names).fillna(0.0).rename_axis(index=None, columns=None))
+    fig = heatmap(matrix.where(matrix > 0), colours=["#E8EDEE", theme.NHS_BLUE], label=link_label)
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_xaxes(side="top", title=None)
+    fig.update_yaxes(title=None)
+    return matrix, fig
+
+
+@charts.cached
+def flows_figure(shown: pd.DataFrame, colours: dict) -> go.Figure:
+    """Sankey from each home team (left) to the team owning the repositories (right). With more
+    teams than the palette has colours, the seven largest on each side keep their names and the
+    rest are drawn as OTHER_TEAMS (people then counted once per flow, so possibly twice)."""
+    if folded(shown, "home_team") or folded(shown, "repo_team"):
+        shown = shown.copy()
+        for side in ("home_team", "repo_team"):
+            kept = shown.groupby(side).contributions.sum().nlargest(len(theme.CATEGORICAL) - 1).index
+            shown[side] = shown[side].where(shown[side].isin(kept), OTHER_TEAMS)
+        shown = shown.groupby(["home_team", "repo_team"], as_index=False)[["contributions", "people"]].sum()
+        colours = {**colours, OTHER_TEAMS: theme.UNMAPPED}
+    homes = sorted(shown.home_team.unique())
+    owners = sorted(shown.repo_team.unique())
+    labels = [f"{t} (people)" for t in homes] + [f"{t} (repositories)" for t in owners]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(label=[lbl.rsplit(" (", 1)[0] for lbl in labels], pad=14,
+                  color=[colours.get(lbl.rsplit(" (", 1)[0], theme.UNMAPPED) for lbl in labels],
+                  customdata=labels, hovertemplate="%{customdata}<extra></extra>"),
+        link=dict(source=[homes.index(t) for t in shown.home_team],
+                  target=[len(homes) + owners.index(t) for t in shown.repo_team],
+                  value=list(shown.contributions), customdata=list(shown.people),
+                  hovertemplate="%{source.label} → %{target.label}: %{value:,} contributions by "
+                                "%{customdata} people<extra></extra>",
+                  color="rgba(0, 94, 184, 0.25)")))
+    fig.update_layout(height=140 + 40 * max(len(homes), len(owners)))
+    return fig
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def network_measures(activity: pd.DataFrame, chosen: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """network.measures and network.summary of the graph of these teams and links (betweenness
+    is the slow part)."""
+    g = network.graph(activity, chosen)
+    return network.measures(g), network.summary(g)
+
+
+def strength_by_year(end, teams: tuple, link: str) -> pd.DataFrame:
+    """Each team's links (linked teams) and strength (total link weight) of one link type in each
+    financial year of the ten to `end`, oldest first: a team with activity but no link has 0.
+    Read from the yearly tables every build fills."""
+    return _strength_by_year(data.current_version(), end, tuple(teams), link)
+
+
+@st.cache_data(max_entries=200, show_spinner=False)
+def _strength_by_year(data_version: str, end, teams: tuple, link: str) -> pd.DataFrame:
+    """strength_by_year for the warehouse file `data_version` (the cache key)."""
+    years = [p for p in periods.available(end.replace(year=end.year - 10), end) if p.key.startswith("fy-")]
+    first = min(p.start for p in years)
+    links = data.query("team_links_yearly", date_from=first, date_to=end, teams=list(teams))
+    activity = data.query("team_activity_yearly", date_from=first, date_to=end)
+    links = links[links.link == link]
+    ends = pd.concat([links.rename(columns={"team_a_id": "team_id", "team_a": "team"}),
+                      links.rename(columns={"team_b_id": "team_id", "team_b": "team"})])[["year_start", "team_id", "team", "weight"]]
+    per_team = ends.groupby(["year_start", "team_id", "team"], as_index=False).agg(
+        links=("weight", "size"), strength=("weight", "sum"))
+    out = activity[["year_start", "team_id", "team"]].merge(per_team, how="outer", on=["year_start", "team_id", "team"])
+    out = out[out.year_start.isin(activity.year_start)].fillna({"links": 0, "strength": 0})
+    labels = {p.start: p.label for p in years}
+    out["year"] = pd.to_datetime(out.year_start).dt.date.map(labels)
+    out = out.astype({"links": int}).sort_values(["year_start", "strength", "team"], ascending=[True, False, True])
+    return out[["year", "team", "links", "strength"]].reset_index(drop=True)
+
+
+@charts.cached
+def newcomers_figure(quarterly: pd.DataFrame, colours: dict) -> go.Figure:
+    quarterly, colours = fold_groups(quarterly.dropna(subset=["newcomers"]), group="team", x="quarter", y="newcomers",
+                                     colours=colours)
+    fig = by_group(quarterly, x="quarter", y="newcomers", group="team", colours=colours,
+                   labels={"quarter": "", "newcomers": "People new to the team", "team": "Team"})
+    fig.update_layout(height=340, legend_title_text="", barmode="stack", yaxis=dict(tickformat="d", rangemode="tozero"))
+    return fig
+
+
+@charts.cached
+def retention_figure(quarterly: pd.DataFrame, colours: dict) -> go.Figure:
+    quarterly, colours = fold_groups(quarterly.dropna(subset=["retention_pct"]), group="team", x="quarter",
+                                     y="active", colours=colours, how="drop")
+    fig = by_group(quarterly, x="quarter", y="retention_pct", group="team", kind="line",
+                   colours=colours, labels={"quarter": "", "retention_pct": "Still active from the quarter before (%)",
+                                            "team": "Team"})
+    fig.update_layout(height=340, legend_title_text="", yaxis=dict(range=[0, 105]))
+    return fig
+
+
+@charts.cached
+def trend_figure(trend: pd.DataFrame, colours: dict, link_label: str) -> go.Figure:
+    trend, colours = fold_groups(trend, group="team", x="year", y="strength", colours=colours, how="drop")
+    fig = by_group(trend, x="year", y="strength", group="team", kind="line", colours=colours,
+                   labels={"year": "", "strength": f"Strength ({link_label.lower()})", "team": "Team"})
+    fig.update_layout(height=340, legend_title_text="")
+    return fig
