@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, periods, theme
+from dashboard import access, data, filters, periods, theme
 from etl import warehouse
 from etl.config import ROOT
 
@@ -18,6 +18,7 @@ PAGES = ROOT / "pages"
 
 st.set_page_config(page_title="Assembly Insights", page_icon=":material/insights:", layout="wide")
 theme.register()
+access.gate()  # with sign-in on: signed-out people are asked to sign in, unknown ones refused
 
 path = data.warehouse_file()
 if not path.exists():

@@ -66,4 +66,8 @@ def current() -> Filters:
 
         PagesManager.uses_pages_directory = False
         st.rerun()
+    from dashboard import access  # a page never runs for someone the frame would turn away
+
+    if not access.current().allowed:
+        st.rerun()
     return st.session_state["filters"]

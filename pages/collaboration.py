@@ -2,9 +2,8 @@
 repositories and projects, knowledge concentration, newcomers and retention."""
 import streamlit as st
 
-from dashboard import charts, data, figures, filters, theme
+from dashboard import access, charts, data, figures, filters, theme
 from dashboard.text import plain
-from etl import config
 
 LINKS = {
     "people": ("Shared people", "people of one team contributing to another team's repositories"),
@@ -98,7 +97,7 @@ risky = bus[(bus.bus_factor == 1) & (bus.commits_12m >= minimum)].copy()
 st.caption(f"Bus factor: the fewest people who made at least half of the commits in the 12 months to "
            f"{f.period.end:%d %b %Y}. {len(risky)} of {len(bus)} {scope}s rest on one person.")
 columns = ["label", "team", "stage", "commits_12m", "people_12m", "top_person_share_pct"]
-if config.show_logins():
+if access.current().sees_logins:
     logins = data.query("person_logins", keys=sorted({k for keys in risky.key_people for k in keys}))
     named = dict(zip(logins.person_key, logins.github_login.fillna("(no GitHub account)")))
     risky["key_person"] = [", ".join(named.get(k, k) for k in keys) for keys in risky.key_people]

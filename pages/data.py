@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import charts, data, filters, operations
+from dashboard import access, charts, data, filters, operations
 from etl import config
 
 f = filters.current()
@@ -18,10 +18,9 @@ else:
                "every page (DSA_MAX_AGE_HOURS).", icon=":material/check_circle:")
 
 st.subheader("Refresh", anchor=False)
-user = st.user.get("email") if st.user.get("is_logged_in") else None
-if not config.may_refresh(user):
-    st.caption("Refreshes run on the schedule (see the README). Operators named in DSA_REFRESH_USERS can also start "
-               "one here.")
+if not access.current().may_refresh:
+    st.caption("Refreshes run on the schedule (see the README). Operators (the operator role when sign-in is on, "
+               "else those named in DSA_REFRESH_USERS) can also start one here.")
 else:
     pid = operations.running(path)
     if st.button("Refresh now", icon=":material/refresh:", disabled=pid is not None, key="refresh_now",

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import charts, data, filters, forms, printing, report, theme
+from dashboard import access, charts, data, filters, forms, printing, report, theme
 from dashboard.text import plain
 
 f = filters.current()
@@ -14,7 +14,11 @@ st.caption(f"{f.describe().split(' · ')[0]} · every project, whatever its date
 catalogue_tab, submit_tab = st.tabs(["Catalogue", "Submit a project"])
 
 with submit_tab:
-    forms.project_submission(data.query("team_list"))
+    if access.current().may_submit:
+        forms.project_submission(data.query("team_list"))
+    else:
+        st.info("Submitting a project needs the contributor role. Ask the Assembly's dashboard operators for it.",
+                icon=":material/lock:")
 
 with catalogue_tab:
     tags = data.query("project_tag_list")

@@ -43,14 +43,15 @@ def serve(db: Path):
 
 
 @contextlib.contextmanager
-def running_app(db: Path):
-    """Like serve, giving the URL and the server's process id (for its memory)."""
-    port = free_port()
+def running_app(db: Path, *, port: int | None = None, args: tuple[str, ...] = ()):
+    """Like serve, giving the URL and the server's process id (for its memory); `args` go to
+    `streamlit run` (for example `--secrets.files PATH`)."""
+    port = port or free_port()
     log_path = db.parent / f"streamlit-{port}.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", *args],
         cwd=config.ROOT, env={**os.environ, "DSA_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
