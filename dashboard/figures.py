@@ -86,26 +86,23 @@ def fold_groups(frame: pd.DataFrame, *, group: str, x: str, y: str, colours: dic
     summed per `x` (how="sum", also summing the columns in `sums`), their earliest `y` per `x`
     (how="min"), or left out (how="drop", for rates that cannot be added up). Forty stacked
     traces in eight repeating colours say nothing, and take the browser a second to draw."""
-    if frame.empty or frame[group].nunique() <= len(theme.CATEGORICAL):
+    if not folded(frame, group):
         return frame, colours
-    weight = y if how != "min" else x
-    if how == "min":
-        kept = list(frame.groupby(group)[x].count().nlargest(len(theme.CATEGORICAL) - 1).index)
-    else:
-        kept = list(frame.groupby(group)[weight].sum().nlargest(len(theme.CATEGORICAL) - 1).index)
-    palette = {value: theme.CATEGORICAL[i] for i, value in enumerate(kept)}
-    if how == "drop":
-        return frame[frame[group].isin(kept)], palette
-    palette[OTHER_TEAMS] = theme.UNMAPPED
-    folded = frame.assign(**{group: frame[group].where(frame[group].isin(kept), OTHER_TEAMS)})
-    if how == "sum":
-        folded = folded.groupby([x, group], as_index=False, sort=False)[[y, *sums]].sum()
-    elif how == "min":
-        folded = folded.groupby([x, group], as_index=False, sort=False)[y].min()
-    else:
+    if how not in ("sum", "min", "drop"):
         raise ValueError(f"unknown how {how!r}")
-    order = {value: i for i, value in enumerate([*kept, OTHER_TEAMS])}
-    return folded.sort_values(group, key=lambda c: c.map(order), kind="stable"), palette
+    # Dates cannot be summed: for how="min" the largest groups are those with the most rows.
+    ranked = frame.assign(_rows=1) if how == "min" else frame
+    folded_frame, palette = theme.top_with_other(ranked, group, "_rows" if how == "min" else y, other=OTHER_TEAMS)
+    if how == "drop":
+        palette.pop(OTHER_TEAMS)
+        return frame[folded_frame[group] != OTHER_TEAMS], palette
+    folded_frame = folded_frame.drop(columns="_rows", errors="ignore")
+    if how == "sum":
+        folded_frame = folded_frame.groupby([x, group], as_index=False, sort=False)[[y, *sums]].sum()
+    else:
+        folded_frame = folded_frame.groupby([x, group], as_index=False, sort=False)[y].min()
+    order = {value: i for i, value in enumerate(palette)}  # the kept groups, largest first, then the rest
+    return folded_frame.sort_values(group, key=lambda c: c.map(order), kind="stable"), palette
 
 
 def folded(frame: pd.DataFrame, group: str = "team") -> bool:
@@ -358,10 +355,8 @@ def flows_figure(shown: pd.DataFrame, colours: dict) -> go.Figure:
     teams than the palette has colours, the seven largest on each side keep their names and the
     rest are drawn as OTHER_TEAMS (people then counted once per flow, so possibly twice)."""
     if folded(shown, "home_team") or folded(shown, "repo_team"):
-        shown = shown.copy()
         for side in ("home_team", "repo_team"):
-            kept = shown.groupby(side).contributions.sum().nlargest(len(theme.CATEGORICAL) - 1).index
-            shown[side] = shown[side].where(shown[side].isin(kept), OTHER_TEAMS)
+            shown, _ = theme.top_with_other(shown, side, "contributions", other=OTHER_TEAMS)
         shown = shown.groupby(["home_team", "repo_team"], as_index=False)[["contributions", "people"]].sum()
         colours = {**colours, OTHER_TEAMS: theme.UNMAPPED}
     homes = sorted(shown.home_team.unique())

@@ -44,14 +44,14 @@ def update(con, cfg: source_config.SourcesConfig, people: fetch.People, outcome,
                 log.warning("git: %s (%s) has no commits; skipped", path, ident.full_name)
                 _problem(con, ident.full_name, "empty_repository", f"{path} has no commits on its default branch")
                 continue
-            added = _update_repository(con, path, ident, branch, team or cfg.team_for(ident.full_name, []),
-                                       state.get(ident.full_name), people, outcome)
+            team = team or cfg.team_for(ident.full_name, [])
+            added = _update_repository(con, path, ident, branch, team, state.get(ident.full_name), people, outcome)
         except gitsource.GitError as exc:
             log.warning("git: %s could not be read (%s); skipped, its previous data is kept", path, exc)
             _problem(con, str(path), "unreadable_repository", str(exc))
             continue
         outcome.commits_added += added
-        if not (team or cfg.team_for(ident.full_name, [])):
+        if not team:
             _problem(con, ident.full_name, "unmapped_repository", "no team in the git source or the team rules maps it")
     gone = [n for (n,) in db.run(con, "SELECT full_name FROM repositories WHERE source = 'git'") if n not in seen]
     for name in gone:
@@ -165,5 +165,4 @@ def _description(path: Path) -> str | None:
 
 
 def _problem(con, subject: str, kind: str, message: str, detail: str = "") -> None:
-    load.save_rows(con, "data_problems", [{"source": "git", "subject": subject, "kind": kind, "detail": detail,
-                                           "message": message, "detected_at": warehouse.utcnow()}], replace=True)
+    load.save_rows(con, "data_problems", [load.problem("git", subject, kind, message, detail)], replace=True)

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from etl.db import run
-from etl.warehouse import STAGES
+from etl.warehouse import STAGES, utcnow
 
 _STAGE_ORDER = {stage: ordinal for stage, _, ordinal, _ in STAGES}
 
@@ -108,6 +108,12 @@ def save_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Mapping
     finally:
         con.unregister("_incoming")
     return len(rows)
+
+
+def problem(source: str, subject: str, kind: str, message: str, detail: str = "") -> dict:
+    """A `data_problems` row, found now."""
+    return {"source": source, "subject": subject, "kind": kind, "detail": detail, "message": message,
+            "detected_at": utcnow()}
 
 
 class Pending:

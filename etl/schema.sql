@@ -654,7 +654,7 @@ CREATE TABLE IF NOT EXISTS team_links_yearly (
     weight     BIGINT NOT NULL,
     PRIMARY KEY (year_start, link, team_a_id, team_b_id)
 );
-COMMENT ON TABLE team_links_yearly IS 'Links between pairs of teams in each financial year, all teams: what queries/collab_links_by_year.sql gives from the first financial year with contributions to the last day of data. Derived: every build fills it; trend charts read it.';
+COMMENT ON TABLE team_links_yearly IS 'Links between pairs of teams in each financial year, all teams: what queries/collab_links.sql gives for each financial year (all teams) from the first with contributions to the day the data describes. Derived: every build fills it; trend charts read it.';
 COMMENT ON COLUMN team_links_yearly.year_start IS 'First day (1 April) of the financial year.';
 COMMENT ON COLUMN team_links_yearly.link IS 'Kind of link: people (shared contributors), coauthored, projects (joint projects under way) or code (a repository depending on a package another team publishes, as things stand now).';
 COMMENT ON COLUMN team_links_yearly.team_a_id IS 'One team of the pair (the lower team_id).';
@@ -669,11 +669,15 @@ CREATE TABLE IF NOT EXISTS team_activity_yearly (
     team       VARCHAR,
     people     BIGINT NOT NULL,
     commits    BIGINT NOT NULL,
+    repositories             BIGINT NOT NULL,
+    other_teams_repositories BIGINT NOT NULL,
     PRIMARY KEY (year_start, team_id)
 );
-COMMENT ON TABLE team_activity_yearly IS 'Each team''s people and commits in each financial year, counted by the team its people were in: what queries/collab_team_activity_by_year.sql gives. Derived: every build fills it.';
+COMMENT ON TABLE team_activity_yearly IS 'Each team''s people and commits in each financial year, counted by the team its people were in: what queries/collab_team_activity.sql gives for each financial year. Derived: every build fills it.';
 COMMENT ON COLUMN team_activity_yearly.year_start IS 'First day (1 April) of the financial year.';
 COMMENT ON COLUMN team_activity_yearly.team_id IS 'Team (teams.team_id).';
 COMMENT ON COLUMN team_activity_yearly.team IS 'Its short name.';
 COMMENT ON COLUMN team_activity_yearly.people IS 'People (not bots) contributing for the team in the year.';
 COMMENT ON COLUMN team_activity_yearly.commits IS 'Commits they authored.';
+COMMENT ON COLUMN team_activity_yearly.repositories IS 'Repositories they worked on.';
+COMMENT ON COLUMN team_activity_yearly.other_teams_repositories IS 'Of those, repositories owned by another team (or by none).';

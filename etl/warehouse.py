@@ -76,8 +76,8 @@ INTEGRITY_CHECKS = [
 # Derived tables and the views that compute them: filled by every build after the data is in,
 # so that pages read a table rather than re-running the rules behind it on every query.
 DERIVED = {"contributions": "contribution_attribution"}
-# Yearly derived tables and the named analyses (queries/) that fill them, for all teams.
-YEARLY = {"collab_links_by_year": "team_links_yearly", "collab_team_activity_by_year": "team_activity_yearly"}
+# Yearly derived tables and the named analyses (queries/) run for each financial year to fill them.
+YEARLY = {"collab_links": "team_links_yearly", "collab_team_activity": "team_activity_yearly"}
 
 
 class WarehouseError(Exception):
@@ -262,26 +262,30 @@ def _finish(b: Build) -> None:
 
 
 def _fill_yearly(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
-    """Fill the yearly collaboration tables (every financial year from the first contribution to
-    `as_of`, the day the data describes; all teams) from the named analyses that define them, so
-    trend charts read a few hundred rows instead of every contribution."""
+    """Fill the yearly collaboration tables: the dashboard's own analyses (collab_links,
+    collab_team_activity; all teams) run for every financial year from the first contribution or
+    project (and at least the ten years the trend charts show) to `as_of`, the day the data
+    describes, so trend charts read a few hundred rows instead of every contribution, and the
+    rules stay in one place."""
     from dashboard import queries  # the analyses live beside the dashboard's other queries
 
     for table in YEARLY.values():
         run(con, f'DELETE FROM "{table}"')
-    first, last = con.execute("SELECT min(authored_at)::DATE, max(authored_at)::DATE FROM contributions").fetchone()
-    last = max(last, as_of) if last else None
-    if first is None:
-        return
-    start = dt.date(first.year if first.month >= 4 else first.year - 1, 4, 1)
-    for name, table in YEARLY.items():
-        rows = queries.run(con, name, date_from=start, date_to=last,
-                           **({"teams": []} if "teams" in queries.catalogue()[name].param_names else {}))
-        con.register("_yearly", rows)
-        try:
-            run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _yearly')
-        finally:
-            con.unregister("_yearly")
+    first, last = con.execute("""SELECT least(min(authored_at)::DATE, (SELECT min(started_on) FROM projects)),
+                                        max(authored_at)::DATE FROM contributions""").fetchone()
+    last = max(last or as_of, as_of)
+    first = min(first or last, dt.date(last.year - 10, 4, 1))
+    for year in range(first.year if first.month >= 4 else first.year - 1, last.year + 1):
+        start, end = dt.date(year, 4, 1), min(dt.date(year + 1, 3, 31), last)
+        if start > end:
+            break
+        for name, table in YEARLY.items():
+            rows = queries.run(con, name, date_from=start, date_to=end).assign(year_start=start)
+            con.register("_yearly", rows)
+            try:
+                run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _yearly')
+            finally:
+                con.unregister("_yearly")
 
 
 def _record_failure(path: Path, source: str, started: dt.datetime, message: str) -> None:

@@ -302,12 +302,12 @@ def test_every_control_of_the_page_opens_from_the_url(demo_db, monkeypatch):
 
 @pytest.mark.parametrize("teams", [[], ["ai-imaging"]])
 def test_yearly_links_and_activity_equal_the_period_queries_run_year_by_year(demo_db_master, teams):
-    """collab_links_by_year and collab_team_activity_by_year (one pass for a trend) give, for every
-    financial year, exactly what collab_links and collab_team_activity give for that year."""
+    """The yearly tables every build fills, read through the trend queries, give for every
+    financial year exactly what collab_links and collab_team_activity give for that year."""
     con = warehouse.open_read_only(demo_db_master)
     end = dt.date(2026, 9, 30)
-    yearly = queries.run(warehouse.cursor(con), "collab_links_by_year", date_from=dt.date(2019, 4, 1), date_to=end, teams=teams)
-    activity = queries.run(warehouse.cursor(con), "collab_team_activity_by_year", date_from=dt.date(2019, 4, 1), date_to=end)
+    yearly = queries.run(warehouse.cursor(con), "team_links_yearly", date_from=dt.date(2019, 4, 1), date_to=end, teams=teams)
+    activity = queries.run(warehouse.cursor(con), "team_activity_yearly", date_from=dt.date(2019, 4, 1), date_to=end)
     checked = 0
     for year in range(2019, 2027):
         start, stop = dt.date(year, 4, 1), min(dt.date(year + 1, 3, 31), end)
@@ -346,23 +346,3 @@ def test_strength_by_year_matches_the_network_measures_of_each_year(demo_db, mon
         assert dict(zip(got.team, got.links)) == dict(zip(expected.team, expected.links)), label
     con.close()
     st.cache_data.clear()
-
-
-def test_every_build_stores_the_yearly_links_and_activity_of_all_teams(demo_db_master):
-    """team_links_yearly and team_activity_yearly hold what the yearly analyses give for every
-    financial year up to the day the data describes, and the trend queries read them back."""
-    con = warehouse.open_read_only(demo_db_master)
-    first = con.execute("SELECT min(authored_at)::DATE FROM warehouse.contributions").fetchone()[0]
-    start = dt.date(first.year if first.month >= 4 else first.year - 1, 4, 1)
-    end = dt.date(2026, 9, 30)
-    for analysis, stored, key in (
-            ("collab_links_by_year", "team_links_yearly", ["year_start", "link", "team_a_id", "team_b_id"]),
-            ("collab_team_activity_by_year", "team_activity_yearly", ["year_start", "team_id"])):
-        params = {"teams": []} if analysis == "collab_links_by_year" else {}
-        expected = queries.run(warehouse.cursor(con), analysis, date_from=start, date_to=end, **params)
-        got = queries.run(warehouse.cursor(con), stored, date_from=start, date_to=end, **params)
-        assert len(got) > 10
-        columns = list(got.columns)
-        assert (got.sort_values(key).reset_index(drop=True)
-                .equals(expected[columns].sort_values(key).reset_index(drop=True))), stored
-    con.close()

@@ -254,9 +254,10 @@ def _save_repository(con, name: str, d: Detail, pending: load.Pending, *, known:
     pending.add("commit_coauthors", d.commits.coauthors, replace=True)
     tag_dates = {}
     if d.bare_tags:  # the tagged commit's date: among the new commits, else among those saved before
+        tagged = set(d.bare_tags.values())
         tag_dates = dict(db.run(con, "SELECT sha, authored_at FROM commits WHERE full_name = ? AND list_contains(?, sha)",
-                                [name, list(d.bare_tags.values())]))
-        tag_dates.update({c["sha"]: c["authored_at"] for c in d.commits.rows if c["sha"] in set(d.bare_tags.values())})
+                                [name, sorted(tagged)]))
+        tag_dates.update({c["sha"]: c["authored_at"] for c in d.commits.rows if c["sha"] in tagged})
     releases = d.releases + [{"full_name": name, "tag": tag, "published_at": tag_dates.get(sha)}
                              for tag, sha in sorted(d.bare_tags.items())]
     if known:
@@ -300,8 +301,7 @@ def _finish(b: warehouse.Build, client: gh_client.Client, people: fetch.People, 
     _save_people(con, people)
     db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND kind = 'unmapped_repository'")
     load.save_rows(con, "data_problems", [
-        {"source": "github", "subject": name, "kind": "unmapped_repository", "detail": "",
-         "message": "no team rule in the configuration maps this repository", "detected_at": warehouse.utcnow()}
+        load.problem("github", name, "unmapped_repository", "no team rule in the configuration maps this repository")
         for name in dict.fromkeys(outcome.unmapped)], replace=True)
     if outcome.unmapped:
         log.warning("%d repositories map to no team (loaded anyway): %s", len(outcome.unmapped),
@@ -342,8 +342,7 @@ def _save_people(con, people: fetch.People) -> None:
 
 
 def _problem(con, subject: str, kind: str, detail: str, message: str) -> None:
-    load.save_rows(con, "data_problems", [{"source": "github", "subject": subject, "kind": kind, "detail": detail,
-                                           "message": message, "detected_at": warehouse.utcnow()}], replace=True)
+    load.save_rows(con, "data_problems", [load.problem("github", subject, kind, message, detail)], replace=True)
 
 
 def _explain(exc: GithubException, client: gh_client.Client) -> RefreshError:
