@@ -6,6 +6,7 @@ so a page with many charts draws as fast as without exports.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -13,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import printing
+from dashboard import printing, theme
 
 NO_BROWSER = f"PNG and SVG {printing.NO_BROWSER}."
 
@@ -53,13 +54,23 @@ def cached(builder):
     Plotly takes tens of milliseconds per trace to build a figure, which at NHS scale (forty
     teams, a trace each) is most of a page's time. The figure is built once per distinct input
     (hashed by value) and then shared by every session: treat a figure it returns as read-only.
+    Its margins are reserved once, here (theme.reserve_margins).
     """
-    return st.cache_resource(max_entries=500, show_spinner=False)(builder)
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        out = builder(*args, **kwargs)
+        for part in out if isinstance(out, tuple) else (out,):
+            if isinstance(part, go.Figure):
+                theme.reserve_margins(part)
+        return out
+
+    return st.cache_resource(max_entries=500, show_spinner=False)(build)
 
 
 def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
     """Draw `fig` (NHS theme) with an Export menu under it. `data` is the table behind the chart,
     offered as CSV and XLSX; `title` names the files (the key when not given)."""
+    theme.reserve_margins(fig)  # done already for figures from `cached`
     st.plotly_chart(fig, theme=None, key=key, alt=alt)
     export_menu(fig, key=key, data=data, title=title)
 

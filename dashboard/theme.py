@@ -46,25 +46,126 @@ def top_with_other(frame, column: str, weight: str, keep: int = len(CATEGORICAL)
     return folded, colours
 
 
+FONT_SIZE = 16
+LEGEND_FONT_SIZE = 15
+MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}  # the least a chart has; reserve_margins adds what it needs
+# A chart's width on a laptop screen with the sidebar open, for guessing whether Plotly will
+# turn category labels.
+PAGE_WIDTH = 1100
+
+# Parts of plotly_white's layout no chart here uses (maps, 3-D scenes, ternary plots, continuous
+# colour scales: heatmaps give their own). Each figure carries its template to the browser, where
+# Plotly.js applies all of it on every drawing.
+UNUSED_LAYOUT = ("geo", "scene", "ternary", "colorscale", "coloraxis", "annotationdefaults", "shapedefaults")
+
+
 def register() -> None:
     """Make the NHS template Plotly's default (once per process; later calls do nothing).
 
-    The template holds layout only: plotly_white's layout with NHS fonts and colours. Its
-    per-trace defaults are left out because Plotly validates the whole template for every
-    figure it makes, and those defaults (for some forty trace types) made up most of the
-    time spent building a page's charts.
+    The template holds layout only: plotly_white's layout (less UNUSED_LAYOUT) with NHS fonts
+    and colours. Its per-trace defaults are left out because Plotly validates the whole template
+    for every figure it makes, and those defaults (for some forty trace types) made up most of
+    the time spent building a page's charts.
     """
     if pio.templates.default == TEMPLATE_NAME and TEMPLATE_NAME in pio.templates:
         return
-    template = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+    layout = pio.templates["plotly_white"].layout.to_plotly_json()
+    template = go.layout.Template(layout={k: v for k, v in layout.items() if k not in UNUSED_LAYOUT})
     template.layout.update(
-        font=dict(family="Arial, Helvetica, sans-serif", size=16, color="#212B32"),
+        font=dict(family="Arial, Helvetica, sans-serif", size=FONT_SIZE, color="#212B32"),
         title=dict(font=dict(size=20, color=NHS_DARK_BLUE)),
         colorway=CATEGORICAL,
-        legend=dict(font=dict(size=15)),
-        margin=dict(l=10, r=10, t=50, b=10),
+        legend=dict(font=dict(size=LEGEND_FONT_SIZE)),
+        margin=dict(MARGIN),
         xaxis=dict(gridcolor=NHS_PALE_GREY, linecolor=NHS_MID_GREY),
         yaxis=dict(gridcolor=NHS_PALE_GREY, linecolor=NHS_MID_GREY),
     )
     pio.templates[TEMPLATE_NAME] = template
     pio.templates.default = TEMPLATE_NAME
+
+
+def text_width(text: str, size: float) -> int:
+    """Pixels `text` takes in Arial (or Liberation Sans, its twin on Linux) at `size`, a little
+    over rather than under: widths of capitals, narrow letters and the rest, as shares of the
+    font size."""
+    em = sum(0.72 if c in "MW" else 0.3 if c in "fijlrt.,:;'|!() " else 0.68 if c.isupper() else 0.57
+             for c in text)
+    return round(1.15 * em * size)
+
+
+def reserve_margins(fig: go.Figure) -> go.Figure:
+    """Give `fig` margins wide enough for its legend and axis labels, so Plotly.js draws it once.
+
+    Plotly.js widens a figure's margins to fit its legend and tick labels (automargin) by drawing
+    the whole figure again, which doubles the time a chart takes to appear in the browser. Margins
+    worked out here from the legend entries and tick labels leave nothing to widen. Automargin
+    stays on: if an estimate falls short (labels Plotly turns, say), the browser widens the margin
+    as before, so a label is never cut off. A margin the figure sets itself is kept when it is
+    wider. Calling this again on the same figure changes nothing.
+    """
+    if getattr(fig, "_margins_reserved", False):
+        return fig
+    layout = fig.layout
+    need = {side: getattr(layout.margin, side) if getattr(layout.margin, side) is not None else MARGIN[side]
+            for side in "lrtb"}
+    if _legend_on_right(fig):
+        entries = [str(t.name or "") for t in fig.data if getattr(t, "showlegend", False) is not False]
+        size = layout.legend.font.size or LEGEND_FONT_SIZE
+        widest = max(text_width(text, size) for text in [*entries, str(layout.legend.title.text or "")])
+        need["r"] = max(need["r"], 64 + widest)  # the legend stands off the plot, with a symbol before each entry
+    if fig.data and all(hasattr(t, "xaxis") for t in fig.data):  # axes (not a Sankey or a polar chart)
+        for letter, side in (("y", "l"), ("x", "b")):
+            axis = layout[f"{letter}axis"]
+            if axis.visible is False:
+                continue
+            side = {"top": "t", "bottom": "b", "left": "l", "right": "r"}.get(axis.side, side)
+            need[side] = max(need[side], _axis_room(fig, letter, axis, across=side in "lr",
+                                                    plot_width=PAGE_WIDTH - need["l"] - need["r"]))
+        if layout.xaxis.visible is not False:  # the last tick label may stand out past the plot
+            need["r"] = max(need["r"], 30)
+    fig.update_layout(margin=need)
+    fig._margins_reserved = True
+    return fig
+
+
+def _legend_on_right(fig: go.Figure) -> bool:
+    """Plotly.js's rule: a legend is drawn when asked for, when two or more traces would be in it,
+    or when one is and traces are grouped; by default it stands to the right of the plot."""
+    legend = fig.layout.legend
+    if fig.layout.showlegend is False or legend.orientation == "h" or (legend.x is not None and legend.x <= 1):
+        return False
+    listed = [t for t in fig.data if getattr(t, "showlegend", False) is not False]
+    grouped = any(getattr(t, "legendgroup", None) for t in listed)
+    return len(listed) >= 2 or (len(listed) == 1 and (fig.layout.showlegend is True or grouped))
+
+
+def _axis_room(fig: go.Figure, letter: str, axis, *, across: bool, plot_width: int = 800) -> int:
+    """Pixels the tick labels and title of one axis need: their width for a y axis (`across`),
+    their height for an x axis (in a plot about `plot_width` wide). Facets share the estimate of
+    the first axis."""
+    size = axis.tickfont.size or FONT_SIZE
+    line = round(1.3 * size)
+    labels, dates, times = set(), False, False
+    for trace in fig.data:
+        values = getattr(trace, letter, None)
+        if values is None:
+            continue
+        dtype = getattr(values, "dtype", None)
+        if dtype is not None and dtype.kind in "mM":
+            dates = True
+            times = times or bool((values.astype("datetime64[D]") != values).any())
+        elif dtype is None or dtype.kind in "OSU":
+            labels.update(str(v) for v in values[:1000] if isinstance(v, str))
+    if across:  # a y axis: the widest label, or a number such as 1.5k; a title stands beside them
+        width = max(text_width(label, size) for label in labels) + 16 if labels else text_width("1.5k", size)
+        return 12 + width + (line + 10 if axis.title.text else 0)
+    # An x axis: Plotly keeps room for a title under the labels whether there is one or not.
+    # It turns category labels that do not fit side by side by 30 degrees (they then stand
+    # about half their width tall), or upright when even that leaves them crowded. Times of
+    # day take a second line.
+    tall = 2 * line if times else line
+    if labels:
+        width = max(text_width(label, size) for label in labels)
+        slot = plot_width / len(labels)
+        tall = line if slot > width + 16 else width // 2 + line if slot > 2 * line else width
+    return 40 + tall

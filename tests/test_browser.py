@@ -210,3 +210,37 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
     con.close()
     assert table.projects.sum() == projects
+
+
+def test_every_chart_fits_its_margins_so_the_browser_draws_it_once(demo_db, monkeypatch, page):
+    """Each chart's reserved margins (theme.reserve_margins) already hold its legend and tick
+    labels: Plotly.js, drawing it as wide as on a laptop, widens no margin, which would cost a
+    second drawing of the whole chart."""
+    import plotly
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DSA_DB", str(demo_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(config.ROOT / "tests" / "app_entry.py"), default_timeout=60).run()
+    specs = {}
+    for name in ("overview", "pathway", "tech_stack", "radar", "collaboration", "data"):
+        at.switch_page(str(config.ROOT / "pages" / f"{name}.py")).run()
+        assert not at.exception, name
+        for i, chart in enumerate(at.get("plotly_chart")):
+            specs[f"{name} {i}"] = chart.proto.spec
+    assert len(specs) >= 15
+    page.set_content('<div id="chart" style="width: 1150px"></div>')
+    page.add_script_tag(path=str(Path(plotly.__file__).parent / "package_data" / "plotly.min.js"))
+    grown = page.evaluate("""async (specs) => {
+        const out = {}; const el = document.getElementById('chart');
+        for (const [name, spec] of Object.entries(specs)) {
+            const fig = JSON.parse(spec); Plotly.purge(el);
+            await Plotly.newPlot(el, fig.data, fig.layout);
+            const set = el._fullLayout.margin, drawn = el._fullLayout._size;
+            const wider = ['l', 'r', 't', 'b'].filter((side) => drawn[side] > set[side] + 0.5);
+            if (wider.length) out[name] = wider.map((side) => `${side}: ${set[side]} -> ${Math.round(drawn[side])}`);
+        }
+        return out; }""", specs)
+    assert grown == {}

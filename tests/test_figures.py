@@ -60,3 +60,38 @@ def test_heatmap_leaves_empty_cells_blank_and_keeps_row_order():
     heat = figures.heatmap(grid, colours=["#FFFFFF", "#005EB8"], label="Repositories").data[0]
     assert list(heat.y) == ["x", "y"] and list(heat.x) == ["A", "B"]
     assert [list(row) for row in heat.z] == [[1.0, None], [None, 3.0]]
+
+
+def test_margins_are_reserved_for_the_legend_and_labels_once():
+    short = monthly(3)
+    long = short.assign(team=short.team.map(lambda t: f"{t} West Yorkshire Integrated Care Board"))
+    narrow = theme.reserve_margins(figures.by_group(short, x="month", y="commits", group="team"))
+    wide = theme.reserve_margins(figures.by_group(long, x="month", y="commits", group="team"))
+    # A legend of long names needs a wider right margin; the y axis (numbers, titled) the same room.
+    # (The short names are narrower than the legend's title, "team".)
+    assert wide.layout.margin.r - narrow.layout.margin.r == theme.text_width(long.team.iloc[0], 15) - theme.text_width("team", 15)
+    assert narrow.layout.margin.l == wide.layout.margin.l > theme.MARGIN["l"]
+    # Dates under the x axis, a legend on the right: more than the template's bare margins.
+    assert narrow.layout.margin.b > theme.MARGIN["b"] and narrow.layout.margin.r > theme.MARGIN["r"]
+    # Category labels on the y axis: room for the widest.
+    bars = pd.DataFrame({"label": ["Idea", "Proof of concept and much more"], "projects": [3, 4], "stage": ["a", "b"]})
+    horizontal = theme.reserve_margins(figures.by_group(bars, x="projects", y="label", group="stage", orientation="h"))
+    assert horizontal.layout.margin.l >= theme.text_width("Proof of concept and much more", theme.FONT_SIZE)
+    # Done once: a second call changes nothing, and figures from the cached builders come with it.
+    before = narrow.layout.margin.to_plotly_json()
+    assert theme.reserve_margins(narrow).layout.margin.to_plotly_json() == before
+    stages = pd.DataFrame({"label": ["Idea", "Pilot"], "projects": [2, 1], "stage": ["idea", "pilot"]})
+    assert all(getattr(figures.stages_figure(stages).layout.margin, side) is not None for side in "lrtb")
+
+
+def test_margins_a_figure_sets_itself_are_kept_when_wider():
+    import plotly.graph_objects as go
+
+    sankey = go.Figure(go.Sankey(node=dict(label=["a", "b"]), link=dict(source=[0], target=[1], value=[1])))
+    assert theme.reserve_margins(sankey).layout.margin.to_plotly_json() == theme.MARGIN  # no axes, no legend
+    own = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]), layout=dict(margin=dict(l=300, r=0, t=5, b=0), xaxis_visible=False,
+                                                              yaxis_visible=False))
+    assert theme.reserve_margins(own).layout.margin.to_plotly_json() == {"l": 300, "r": 0, "t": 5, "b": 0}
+    labelled = go.Figure(go.Bar(x=[1, 2], y=["a rather long category name", "b"], orientation="h"),
+                         layout=dict(margin=dict(l=20)))
+    assert theme.reserve_margins(labelled).layout.margin.l > 20
