@@ -145,14 +145,13 @@ def _axis_room(fig: go.Figure, letter: str, axis, *, across: bool, plot_width: i
     the first axis."""
     size = axis.tickfont.size or FONT_SIZE
     line = round(1.3 * size)
-    labels, dates, times = set(), False, False
+    labels, times = set(), False
     for trace in fig.data:
         values = getattr(trace, letter, None)
         if values is None:
             continue
         dtype = getattr(values, "dtype", None)
         if dtype is not None and dtype.kind in "mM":
-            dates = True
             times = times or bool((values.astype("datetime64[D]") != values).any())
         elif dtype is None or dtype.kind in "OSU":
             labels.update(str(v) for v in values[:1000] if isinstance(v, str))

@@ -17,7 +17,6 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import identity, manifests
 from etl.github.fetch import COAUTHOR, People
 
 # Field and record separators that cannot occur in what git prints for these fields.

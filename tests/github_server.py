@@ -1464,8 +1464,8 @@ class FakeGitHub:
             commits = [c for c in commits if c.committer[2] >= since]
         if until:
             commits = [c for c in commits if c.committer[2] <= until]
-        for param, index, attr in (("author", 0, "author"), ("committer", 1, "committer")):
-            who = query.get(param)
+        for attr in ("author", "committer"):
+            who = query.get(attr)
             if who:
                 who = who.lower()
                 commits = [c for c in commits

@@ -13,7 +13,6 @@ import duckdb
 import pytest
 
 from etl import config, identity, source_config
-from etl.github import refresh
 from tests.conftest import runs
 from tests.test_github_refresh import SALT, TOKEN, gh  # noqa: F401 (gh is a fixture)
 

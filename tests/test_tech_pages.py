@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import duckdb
-import pytest
 
 from etl import reference, warehouse
 from tests.conftest import build_tiny
