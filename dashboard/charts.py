@@ -54,14 +54,14 @@ def cached(builder):
     Plotly takes tens of milliseconds per trace to build a figure, which at NHS scale (forty
     teams, a trace each) is most of a page's time. The figure is built once per distinct input
     (hashed by value) and then shared by every session: treat a figure it returns as read-only.
-    Its margins are reserved once, here (theme.reserve_margins).
+    It is readied for the browser once, here (theme.for_browser: margins, template, data revision).
     """
     @functools.wraps(builder)
     def build(*args, **kwargs):
         out = builder(*args, **kwargs)
         for part in out if isinstance(out, tuple) else (out,):
             if isinstance(part, go.Figure):
-                theme.reserve_margins(part)
+                theme.for_browser(part)
         return out
 
     return st.cache_resource(max_entries=500, show_spinner=False)(build)
@@ -70,7 +70,7 @@ def cached(builder):
 def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
     """Draw `fig` (NHS theme) with an Export menu under it. `data` is the table behind the chart,
     offered as CSV and XLSX; `title` names the files (the key when not given)."""
-    theme.reserve_margins(fig)  # done already for figures from `cached`
+    theme.for_browser(fig)  # done already for figures from `cached`
     st.plotly_chart(fig, theme=None, key=key, alt=alt)
     export_menu(fig, key=key, data=data, title=title)
 

@@ -6,6 +6,11 @@ the same colour on every chart.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -126,6 +131,89 @@ def reserve_margins(fig: go.Figure) -> go.Figure:
     fig.update_layout(margin=need)
     fig._margins_reserved = True
     return fig
+
+
+def for_browser(fig: go.Figure) -> go.Figure:
+    """Ready `fig` to be drawn in the browser once: its margins reserved (reserve_margins), its
+    template written out into its layout, its numbers as plain lists, and a data revision.
+
+    Streamlit's chart element hands Plotly.js a copy of each figure just after drawing it, and
+    Plotly.js compares the copy with what it drew. Without this, the copy always differs: a
+    template is compared by identity, and numbers sent as typed arrays are decoded afresh, so
+    Plotly.js draws every chart twice. With the template written out, plain lists, and
+    `layout.datarevision` (a digest of the traces, which tells Plotly.js whether the data
+    changed), the copy matches and the chart is drawn once. The figure looks the same.
+    Calling this again on the same figure changes nothing.
+    """
+    if getattr(fig, "_for_browser", False):
+        return fig
+    reserve_margins(fig)
+    _write_out_template(fig)
+    specs = [trace.to_plotly_json() for trace in fig.data]
+    for trace, spec in zip(fig.data, specs):
+        for path, value in _numeric_arrays(spec):
+            trace[path] = None  # Plotly ignores setting a value equal to the current one
+            trace[path] = value.tolist()
+    text = json.dumps(specs, sort_keys=True, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
+    fig.update_layout(datarevision=hashlib.sha1(text.encode()).hexdigest()[:16])
+    fig._for_browser = True
+    return fig
+
+
+SUBPLOT = re.compile(r"(xaxis|yaxis|polar)(\d*)$")
+
+
+def _write_out_template(fig: go.Figure) -> None:
+    """Move what the figure's template sets into the layout itself, where the figure does not
+    set it already; per-axis settings go to every axis (and polar subplot) the figure has."""
+    if not fig.layout.template:
+        return
+    template = fig.layout.template.layout.to_plotly_json()
+    for key in ("xaxis", "yaxis"):
+        # Plotly.js honours an axis title's standoff only when the figure sets it, not from a
+        # template: written out, plotly_white's would move every axis title.
+        template.get(key, {}).get("title", {}).pop("standoff", None)
+    own = fig.layout.to_plotly_json()
+    own.pop("template", None)
+    subplots = {key for key in own if SUBPLOT.match(key)}
+    for trace in fig.data:
+        for attr, name in (("xaxis", "xaxis"), ("yaxis", "yaxis"), ("subplot", "polar")):
+            ref = getattr(trace, attr, None) if attr in trace else None
+            if isinstance(ref, str) and (attr != "subplot" or ref.startswith("polar")):
+                subplots.add(name + ref.lstrip("xy").removeprefix("polar"))
+    if any(t.type in ("scatterpolar", "barpolar", "scatterpolargl") for t in fig.data):
+        subplots.add("polar")
+    if any("xaxis" in t for t in fig.data):
+        subplots.update(("xaxis", "yaxis"))
+    missing = {}
+    for key, value in template.items():
+        kind = SUBPLOT.match(key)
+        for target in sorted(s for s in subplots if SUBPLOT.match(s).group(1) == key) if kind else [key]:
+            unset = _unset(value, own.get(target))
+            if unset is not None:
+                missing[target] = unset
+    fig.update_layout(missing)
+    fig.layout.template = None
+
+
+def _unset(default, own):
+    """What of `default` `own` leaves unset (nested settings compared key by key), or None."""
+    if own is None:
+        return default
+    if isinstance(default, dict) and isinstance(own, dict):
+        out = {k: u for k, v in default.items() if (u := _unset(v, own.get(k))) is not None}
+        return out or None
+    return None
+
+
+def _numeric_arrays(spec: dict, path: tuple = ()):
+    """(path, array) for every numeric NumPy array in a trace's specification: Plotly would send
+    these as typed arrays."""
+    for key, value in spec.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind in "iufb":
+            yield (*path, key), value
+        elif isinstance(value, dict):
+            yield from _numeric_arrays(value, (*path, key))
 
 
 def _legend_on_right(fig: go.Figure) -> bool:

@@ -213,9 +213,11 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
 
 
 def test_every_chart_fits_its_margins_so_the_browser_draws_it_once(demo_db, monkeypatch, page):
-    """Each chart's reserved margins (theme.reserve_margins) already hold its legend and tick
-    labels: Plotly.js, drawing it as wide as on a laptop, widens no margin, which would cost a
-    second drawing of the whole chart."""
+    """Each chart is drawn once in the browser (theme.for_browser):
+    - its reserved margins already hold its legend and tick labels: Plotly.js, drawing it as wide
+      as on a laptop, widens no margin, which would cost a second drawing of the whole chart;
+    - given a copy of what it drew, as Streamlit's chart element hands it just after mounting,
+      Plotly.js finds nothing changed and leaves the chart as it is."""
     import plotly
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -233,14 +235,22 @@ def test_every_chart_fits_its_margins_so_the_browser_draws_it_once(demo_db, monk
     assert len(specs) >= 15
     page.set_content('<div id="chart" style="width: 1150px"></div>')
     page.add_script_tag(path=str(Path(plotly.__file__).parent / "package_data" / "plotly.min.js"))
-    grown = page.evaluate("""async (specs) => {
-        const out = {}; const el = document.getElementById('chart');
+    grown, redrawn = page.evaluate("""async (specs) => {
+        const grown = {}, redrawn = {}; const el = document.getElementById('chart');
         for (const [name, spec] of Object.entries(specs)) {
             const fig = JSON.parse(spec); Plotly.purge(el);
             await Plotly.newPlot(el, fig.data, fig.layout);
             const set = el._fullLayout.margin, drawn = el._fullLayout._size;
             const wider = ['l', 'r', 't', 'b'].filter((side) => drawn[side] > set[side] + 0.5);
-            if (wider.length) out[name] = wider.map((side) => `${side}: ${set[side]} -> ${Math.round(drawn[side])}`);
+            if (wider.length) grown[name] = wider.map((side) => `${side}: ${set[side]} -> ${Math.round(drawn[side])}`);
+            const copy = JSON.parse(JSON.stringify({data: el.data, layout: el.layout}));
+            let changes = 0; const seen = new MutationObserver((records) => { changes += records.length; });
+            seen.observe(el, {subtree: true, childList: true, attributes: true, characterData: true});
+            await Plotly.react(el, copy.data, copy.layout);
+            await new Promise((done) => setTimeout(done, 0));
+            changes += seen.takeRecords().length; seen.disconnect();
+            if (changes) redrawn[name] = changes;
         }
-        return out; }""", specs)
+        return [grown, redrawn]; }""", specs)
     assert grown == {}
+    assert redrawn == {}, "charts drawn again from an unchanged copy (changes to the page per chart)"

@@ -95,3 +95,56 @@ def test_margins_a_figure_sets_itself_are_kept_when_wider():
     labelled = go.Figure(go.Bar(x=[1, 2], y=["a rather long category name", "b"], orientation="h"),
                          layout=dict(margin=dict(l=20)))
     assert theme.reserve_margins(labelled).layout.margin.l > 20
+
+
+def test_figures_reach_the_browser_with_their_template_written_out_and_plain_numbers():
+    """What Streamlit sends Plotly.js: no template (Plotly.js compares it by identity, so a copy
+    would be drawn again), no typed arrays (decoded afresh on every comparison), and a data
+    revision that follows the data."""
+    import json
+
+    import plotly.io as pio
+
+    theme.register()
+    def build(frame):
+        return theme.for_browser(figures.by_group(frame, x="month", y="commits", group="team", hover=["contributors"]))
+
+    fig = build(monthly(3))
+    spec = json.loads(pio.to_json(fig, validate=False))
+    assert "template" not in spec["layout"] and "bdata" not in json.dumps(spec)
+    layout = spec["layout"]
+    # The template's look is kept: fonts, colours, axis styling (for every axis), hover.
+    assert layout["font"]["family"].startswith("Arial") and layout["colorway"] == theme.CATEGORICAL
+    assert layout["xaxis"]["gridcolor"] == layout["yaxis"]["gridcolor"] == theme.NHS_PALE_GREY
+    assert layout["plot_bgcolor"] == "white" and layout["hovermode"]
+    # ... except an axis title's standoff, which Plotly.js ignores in a template.
+    assert "standoff" not in layout["xaxis"].get("title", {})
+    assert spec["data"][0]["y"] == [11, 12, 13]  # plain numbers
+    # The data revision is the same for the same data, and another for other data.
+    again, other = build(monthly(3).copy()), build(monthly(3).assign(commits=1))
+    assert again.layout.datarevision == fig.layout.datarevision != other.layout.datarevision
+    # The figure's own settings win over the template's, and a second call changes nothing.
+    assert fig.layout.margin.l is not None
+    before = fig.to_json()
+    assert theme.for_browser(fig).to_json() == before
+    # Figures from the cached builders come ready.
+    stages = pd.DataFrame({"label": ["Idea", "Pilot"], "projects": [2, 1], "stage": ["idea", "pilot"]})
+    assert figures.stages_figure(stages)._for_browser
+
+
+def test_axis_styling_reaches_every_subplot_and_polar_chart():
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    theme.register()
+    grid = make_subplots(rows=1, cols=2)
+    grid.add_trace(go.Bar(x=["a"], y=[1]), row=1, col=1)
+    grid.add_trace(go.Bar(x=["b"], y=[2]), row=1, col=2)
+    grid.update_layout(font_size=30)
+    layout = theme.for_browser(grid).layout
+    assert layout.font.size == 30 and layout.font.family.startswith("Arial")  # its own setting wins
+    assert layout.xaxis2.gridcolor == layout.yaxis2.gridcolor == theme.NHS_PALE_GREY
+    assert layout.xaxis2.domain == grid.layout.xaxis2.domain  # its own placement kept
+    polar = theme.for_browser(go.Figure(go.Scatterpolar(r=[1, 2, 3], theta=["a", "b", "c"])))
+    assert polar.layout.polar.radialaxis.gridcolor and polar.layout.polar.bgcolor == "white"
+    assert polar.layout.template.layout.to_plotly_json() == {}
