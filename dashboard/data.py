@@ -81,10 +81,26 @@ def _run(path: str, file_version: str, name: str, params: tuple) -> pd.DataFrame
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Result of the named query in queries/ for these parameters (a copy; safe to change)."""
+    """Result of the named query in queries/ for these parameters (a copy; safe to change).
+    Analyses the build stores for each reporting period (warehouse.BY_PERIOD) are read from
+    their table when it holds the answer."""
     path = warehouse_file()
+    if name in warehouse.BY_PERIOD and {"date_from", "date_to"} <= set(params) <= {"date_from", "date_to", "teams"}:
+        stored = _stored(str(path), version(path), name, params["date_from"], params["date_to"],
+                         tuple(params.get("teams") or ()))
+        if stored is not None:
+            return stored
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _run(str(path), version(path), name, frozen)
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def _stored(path: str, file_version: str, name: str, date_from, date_to, teams: tuple) -> pd.DataFrame | None:
+    cursor = warehouse.cursor(_reader(path, file_version))
+    try:
+        return warehouse.stored_result(cursor, name, date_from, date_to, teams)
+    finally:
+        cursor.close()
 
 
 def with_cursor(work):

@@ -681,3 +681,142 @@ COMMENT ON COLUMN team_activity_yearly.people IS 'People (not bots) contributing
 COMMENT ON COLUMN team_activity_yearly.commits IS 'Commits they authored.';
 COMMENT ON COLUMN team_activity_yearly.repositories IS 'Repositories they worked on.';
 COMMENT ON COLUMN team_activity_yearly.other_teams_repositories IS 'Of those, repositories owned by another team (or by none).';
+
+-- Results of the Collaboration page's analyses for each reporting period the dashboard offers
+-- (dashboard/periods.py), all teams: filled by every build (etl/warehouse.py BY_PERIOD), read
+-- by the dashboard instead of running the analysis over every contribution.
+CREATE TABLE IF NOT EXISTS report_periods (
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,
+    period_key   VARCHAR NOT NULL,
+    PRIMARY KEY (period_start, period_end)
+);
+COMMENT ON TABLE report_periods IS 'The reporting periods the dashboard offers for this warehouse (the last 12 months, all time, each financial year; dashboard/periods.py), for which the build stored the results of the analyses in the *_by_period tables. Derived: every build fills it.';
+COMMENT ON COLUMN report_periods.period_start IS 'First day of the period.';
+COMMENT ON COLUMN report_periods.period_end IS 'Last day of the period (the day the data describes, for periods running to date).';
+COMMENT ON COLUMN report_periods.period_key IS 'The period''s key in dashboard links (last-12-months, all-time, fy-2025-26...).';
+
+CREATE TABLE IF NOT EXISTS collab_team_activity_by_period (
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,
+    row_order    INTEGER NOT NULL,
+    team_id      VARCHAR,
+    team         VARCHAR,
+    people       BIGINT,
+    commits      BIGINT,
+    repositories BIGINT,
+    other_teams_repositories BIGINT,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE collab_team_activity_by_period IS 'What queries/collab_team_activity.sql gives for each period in report_periods: each team''s people, commits and repositories, counted by the team its people were in. Derived: every build fills it.';
+COMMENT ON COLUMN collab_team_activity_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN collab_team_activity_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN collab_team_activity_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN collab_team_activity_by_period.team_id IS 'Team (teams.team_id).';
+COMMENT ON COLUMN collab_team_activity_by_period.team IS 'Its short name.';
+COMMENT ON COLUMN collab_team_activity_by_period.people IS 'People (not bots) contributing for the team in the period.';
+COMMENT ON COLUMN collab_team_activity_by_period.commits IS 'Commits they authored.';
+COMMENT ON COLUMN collab_team_activity_by_period.repositories IS 'Repositories they worked on.';
+COMMENT ON COLUMN collab_team_activity_by_period.other_teams_repositories IS 'Of those, repositories owned by another team (or by none).';
+
+CREATE TABLE IF NOT EXISTS collab_links_by_period (
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,
+    row_order    INTEGER NOT NULL,
+    link         VARCHAR,
+    team_a_id    VARCHAR,
+    team_a       VARCHAR,
+    team_b_id    VARCHAR,
+    team_b       VARCHAR,
+    weight       BIGINT,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE collab_links_by_period IS 'What queries/collab_links.sql gives for each period in report_periods, all teams: links between pairs of teams (shared people, co-authored commits, joint projects, shared code). Derived: every build fills it.';
+COMMENT ON COLUMN collab_links_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN collab_links_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN collab_links_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN collab_links_by_period.link IS 'Kind of link: people, coauthored, projects or code.';
+COMMENT ON COLUMN collab_links_by_period.team_a_id IS 'One team of the pair (the lower team_id).';
+COMMENT ON COLUMN collab_links_by_period.team_a IS 'Its short name.';
+COMMENT ON COLUMN collab_links_by_period.team_b_id IS 'The other team (the higher team_id).';
+COMMENT ON COLUMN collab_links_by_period.team_b IS 'Its short name.';
+COMMENT ON COLUMN collab_links_by_period.weight IS 'People, commits, projects or repositories making the link in the period.';
+
+CREATE TABLE IF NOT EXISTS collab_flows_by_period (
+    period_start    DATE NOT NULL,
+    period_end      DATE NOT NULL,
+    row_order       INTEGER NOT NULL,
+    home_team_id    VARCHAR,
+    home_team       VARCHAR,
+    repo_team_id    VARCHAR,
+    repo_team       VARCHAR,
+    people          BIGINT,
+    contributions   BIGINT,
+    people_inferred BIGINT,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE collab_flows_by_period IS 'What queries/collab_flows.sql gives for each period in report_periods, all teams: people of each home team contributing to repositories each team owns. Derived: every build fills it.';
+COMMENT ON COLUMN collab_flows_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN collab_flows_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN collab_flows_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN collab_flows_by_period.home_team_id IS 'The team the people were in on the day of each commit.';
+COMMENT ON COLUMN collab_flows_by_period.home_team IS 'Its short name.';
+COMMENT ON COLUMN collab_flows_by_period.repo_team_id IS 'The team owning the repositories.';
+COMMENT ON COLUMN collab_flows_by_period.repo_team IS 'Its short name.';
+COMMENT ON COLUMN collab_flows_by_period.people IS 'People making the contributions.';
+COMMENT ON COLUMN collab_flows_by_period.contributions IS 'Commits and co-authorships.';
+COMMENT ON COLUMN collab_flows_by_period.people_inferred IS 'Of the people, those counted for a team inferred from their work (no membership on the day).';
+
+CREATE TABLE IF NOT EXISTS cross_team_repositories_by_period (
+    period_start        DATE NOT NULL,
+    period_end          DATE NOT NULL,
+    row_order           INTEGER NOT NULL,
+    full_name           VARCHAR,
+    owner               VARCHAR,
+    teams               BIGINT,
+    contributing_teams  VARCHAR,
+    people              BIGINT,
+    people_from_outside BIGINT,
+    contributions       BIGINT,
+    outside_share_pct   DOUBLE,
+    projects            VARCHAR,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE cross_team_repositories_by_period IS 'What queries/cross_team_repositories.sql gives for each period in report_periods, all teams: repositories with contributors from two or more teams. Derived: every build fills it.';
+COMMENT ON COLUMN cross_team_repositories_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN cross_team_repositories_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN cross_team_repositories_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN cross_team_repositories_by_period.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN cross_team_repositories_by_period.owner IS 'Short name of the team owning it.';
+COMMENT ON COLUMN cross_team_repositories_by_period.teams IS 'Teams whose people contributed.';
+COMMENT ON COLUMN cross_team_repositories_by_period.contributing_teams IS 'Their short names.';
+COMMENT ON COLUMN cross_team_repositories_by_period.people IS 'People contributing.';
+COMMENT ON COLUMN cross_team_repositories_by_period.people_from_outside IS 'Of those, people from teams other than the owner.';
+COMMENT ON COLUMN cross_team_repositories_by_period.contributions IS 'Commits and co-authorships.';
+COMMENT ON COLUMN cross_team_repositories_by_period.outside_share_pct IS 'Share of the contributions made by people from other teams (%).';
+COMMENT ON COLUMN cross_team_repositories_by_period.projects IS 'Projects the repository belongs to.';
+
+CREATE TABLE IF NOT EXISTS team_people_quarterly_by_period (
+    period_start    DATE NOT NULL,
+    period_end      DATE NOT NULL,
+    row_order       INTEGER NOT NULL,
+    team            VARCHAR,
+    quarter         DATE,
+    active          BIGINT,
+    newcomers       BIGINT,
+    stayed          BIGINT,
+    active_previous BIGINT,
+    retention_pct   DOUBLE,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE team_people_quarterly_by_period IS 'What queries/team_people_quarterly.sql gives for each period in report_periods, all teams: newcomers and retention per team per quarter. Derived: every build fills it.';
+COMMENT ON COLUMN team_people_quarterly_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN team_people_quarterly_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN team_people_quarterly_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN team_people_quarterly_by_period.team IS 'Team short name.';
+COMMENT ON COLUMN team_people_quarterly_by_period.quarter IS 'First day of the quarter.';
+COMMENT ON COLUMN team_people_quarterly_by_period.active IS 'People active for the team in the quarter.';
+COMMENT ON COLUMN team_people_quarterly_by_period.newcomers IS 'Of those, people active for it for the first time (empty for the first quarter of the data).';
+COMMENT ON COLUMN team_people_quarterly_by_period.stayed IS 'Of those, people also active for it the quarter before.';
+COMMENT ON COLUMN team_people_quarterly_by_period.active_previous IS 'People active for the team the quarter before.';
+COMMENT ON COLUMN team_people_quarterly_by_period.retention_pct IS 'stayed as a share of active_previous (%).';

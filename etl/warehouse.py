@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from filelock import FileLock, Timeout
 
 from etl import config
@@ -78,6 +79,16 @@ INTEGRITY_CHECKS = [
 DERIVED = {"contributions": "contribution_attribution"}
 # Yearly derived tables and the named analyses (queries/) run for each financial year to fill them.
 YEARLY = {"collab_links": "team_links_yearly", "collab_team_activity": "team_activity_yearly"}
+# Named analyses (queries/) whose results every build stores for each reporting period the
+# dashboard offers (report_periods), all teams: the table, and the columns naming a row's teams,
+# by which a page's team filter picks rows (None: the stored rows serve only views of all teams).
+BY_PERIOD = {
+    "collab_team_activity": ("collab_team_activity_by_period", ()),
+    "collab_links": ("collab_links_by_period", ("team_a_id", "team_b_id")),
+    "collab_flows": ("collab_flows_by_period", ("home_team_id", "repo_team_id")),
+    "cross_team_repositories": ("cross_team_repositories_by_period", None),
+    "team_people_quarterly": ("team_people_quarterly_by_period", None),
+}
 
 
 class WarehouseError(Exception):
@@ -232,7 +243,9 @@ def _finish(b: Build) -> None:
     for table, view in DERIVED.items():
         run(b.con, f'DELETE FROM "{table}"')
         run(b.con, f'INSERT INTO "{table}" BY NAME SELECT * FROM "{view}"')
-    _fill_yearly(b.con, (b.data_as_of or utcnow()).date())
+    as_of = (b.data_as_of or utcnow()).date()
+    _fill_yearly(b.con, as_of)
+    _fill_by_period(b.con, as_of)
     problems = check_integrity(b.con)
     if problems:
         raise WarehouseError("the new warehouse is inconsistent, nothing was replaced:\n  " + "\n  ".join(problems))
@@ -286,6 +299,53 @@ def _fill_yearly(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
                 run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _yearly')
             finally:
                 con.unregister("_yearly")
+
+
+def _fill_by_period(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
+    """Store the BY_PERIOD analyses (all teams) for every reporting period the dashboard will
+    offer for this data (dashboard/periods.py, from the first commit to `as_of`), so a page's
+    first view after a build reads a few hundred rows instead of every contribution."""
+    from dashboard import periods, queries  # the analyses live beside the dashboard's other queries
+
+    for table in ["report_periods", *(table for table, _ in BY_PERIOD.values())]:
+        run(con, f'DELETE FROM "{table}"')
+    first = scalar(con, "SELECT min(authored_at)::DATE FROM commits") or as_of
+    done = set()
+    for period in periods.available(first, as_of):
+        if (period.start, period.end) in done:  # all time can be a financial year
+            continue
+        done.add((period.start, period.end))
+        run(con, "INSERT INTO report_periods VALUES (?, ?, ?)", [period.start, period.end, period.key])
+        for name, (table, _) in BY_PERIOD.items():
+            rows = queries.run(con, name, date_from=period.start, date_to=period.end)
+            rows.insert(0, "row_order", range(len(rows)))
+            rows = rows.assign(period_start=period.start, period_end=period.end)
+            con.register("_by_period", rows)
+            try:
+                run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _by_period')
+            finally:
+                con.unregister("_by_period")
+
+
+def stored_result(con: duckdb.DuckDBPyConnection, name: str, date_from: dt.date, date_to: dt.date,
+                  teams: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """What the named analysis gives for this period and these teams (empty: all), read from
+    its BY_PERIOD table; None when the build stored no result for it (another period, a team
+    filter the stored rows cannot answer, or a warehouse built before the table existed)."""
+    if name not in BY_PERIOD:
+        return None
+    table, team_columns = BY_PERIOD[name]
+    if teams and team_columns is None:
+        return None
+    if table not in table_names(con) or not con.execute(
+            "SELECT count(*) FROM report_periods WHERE period_start = ? AND period_end = ?",
+            [date_from, date_to]).fetchone()[0]:
+        return None
+    picked = " OR ".join(f"list_contains($teams, {column})" for column in team_columns) if teams else "true"
+    return con.execute(
+        f'SELECT * EXCLUDE (period_start, period_end, row_order) FROM "{table}" '
+        f"WHERE period_start = $start AND period_end = $end AND ({picked}) ORDER BY row_order",
+        {"start": date_from, "end": date_to, **({"teams": list(teams)} if teams else {})}).df()
 
 
 def _record_failure(path: Path, source: str, started: dt.datetime, message: str) -> None:

@@ -19,4 +19,4 @@ WHERE c.authored_at >= getvariable('date_from')
   AND (len(getvariable('teams')) = 0
        OR list_contains(getvariable('teams'), c.team_id) OR list_contains(getvariable('teams'), c.repo_team_id))
 GROUP BY ALL
-ORDER BY contributions DESC;
+ORDER BY contributions DESC, home_team, repo_team;

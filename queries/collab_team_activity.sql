@@ -14,4 +14,4 @@ JOIN teams t ON t.team_id = c.team_id
 WHERE c.authored_at >= getvariable('date_from')
   AND c.authored_at < getvariable('date_to') + INTERVAL 1 DAY
 GROUP BY ALL
-ORDER BY commits DESC;
+ORDER BY commits DESC, team;

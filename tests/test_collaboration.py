@@ -323,6 +323,37 @@ def test_yearly_links_and_activity_equal_the_period_queries_run_year_by_year(dem
     assert checked > 50
 
 
+def test_results_stored_for_each_period_equal_the_analyses_run_live(demo_db_master):
+    """Every build stores the BY_PERIOD analyses for each period the dashboard offers; read back
+    (all teams, or one team where the rows name their teams) they are exactly what the analysis
+    gives when run, row order and types included. Periods or filters the stored rows cannot
+    answer give None, so the dashboard runs the analysis."""
+    from dashboard import periods
+
+    con = warehouse.open_read_only(demo_db_master)
+    cur = warehouse.cursor(con)
+    status = queries.run(cur, "data_status").iloc[0]
+    offered = periods.available(status.first_commit_at.date(), status.data_as_of.date())
+    stored = set(cur.execute("SELECT period_start, period_end FROM report_periods").fetchall())
+    assert stored == {(p.start, p.end) for p in offered} and len(stored) >= 5
+    checked = 0
+    for name, (table, team_columns) in warehouse.BY_PERIOD.items():
+        for period in offered:
+            filters = [()] + ([("ai-imaging",)] if team_columns else [])
+            for teams in filters:
+                got = warehouse.stored_result(cur, name, period.start, period.end, teams)
+                params = {"date_from": period.start, "date_to": period.end, **({"teams": list(teams)} if teams else {})}
+                want = queries.run(cur, name, **params)
+                pd.testing.assert_frame_equal(got, want, obj=f"{name} {period.key} {teams}")
+                checked += len(want)
+    assert checked > 500
+    some = offered[0]
+    assert warehouse.stored_result(cur, "collab_links", some.start, some.end - dt.timedelta(days=1)) is None
+    assert warehouse.stored_result(cur, "cross_team_repositories", some.start, some.end, ("ai-imaging",)) is None
+    assert warehouse.stored_result(cur, "bus_factor", some.start, some.end) is None
+    con.close()
+
+
 def test_strength_by_year_matches_the_network_measures_of_each_year(demo_db, monkeypatch):
     import streamlit as st
 
