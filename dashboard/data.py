@@ -48,7 +48,11 @@ def ensure_warehouse(path: Path) -> bool:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _missing_tables(path: str, file_version: str) -> list[str]:
-    return warehouse.missing_tables(Path(path))
+    cursor = warehouse.cursor(_reader(path, file_version))
+    try:
+        return warehouse.missing_tables(Path(path), cursor)
+    finally:
+        cursor.close()
 
 
 def missing_tables(path: Path) -> list[str]:
@@ -116,11 +120,11 @@ def with_cursor(work):
 
 @st.cache_data(max_entries=4, ttl=60, show_spinner=False)
 def _freshness(path: str, file_version: str):
-    con = warehouse.open_read_only(Path(path))
+    cursor = warehouse.cursor(_reader(path, file_version))
     try:
-        return freshness.read(con)
+        return freshness.read(cursor)
     finally:
-        con.close()
+        cursor.close()
 
 
 def freshness_problems() -> list[str]:

@@ -820,3 +820,28 @@ COMMENT ON COLUMN team_people_quarterly_by_period.newcomers IS 'Of those, people
 COMMENT ON COLUMN team_people_quarterly_by_period.stayed IS 'Of those, people also active for it the quarter before.';
 COMMENT ON COLUMN team_people_quarterly_by_period.active_previous IS 'People active for the team the quarter before.';
 COMMENT ON COLUMN team_people_quarterly_by_period.retention_pct IS 'stayed as a share of active_previous (%).';
+
+CREATE TABLE IF NOT EXISTS cross_team_projects_by_period (
+    period_start       DATE NOT NULL,
+    period_end         DATE NOT NULL,
+    row_order          INTEGER NOT NULL,
+    title              VARCHAR,
+    lead_team          VARCHAR,
+    partners           VARCHAR,
+    contributing_teams VARCHAR,
+    teams              BIGINT,
+    people             BIGINT,
+    current_stage      VARCHAR,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE cross_team_projects_by_period IS 'What queries/cross_team_projects.sql gives for each period in report_periods, all teams: projects under way worked on by more than one team. Derived: every build fills it.';
+COMMENT ON COLUMN cross_team_projects_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN cross_team_projects_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN cross_team_projects_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN cross_team_projects_by_period.title IS 'Project title.';
+COMMENT ON COLUMN cross_team_projects_by_period.lead_team IS 'Short name of the lead team.';
+COMMENT ON COLUMN cross_team_projects_by_period.partners IS 'Partner teams named in the project record.';
+COMMENT ON COLUMN cross_team_projects_by_period.contributing_teams IS 'Teams whose people contributed to the project''s repositories in the period.';
+COMMENT ON COLUMN cross_team_projects_by_period.teams IS 'Teams involved: named and contributing, counted once.';
+COMMENT ON COLUMN cross_team_projects_by_period.people IS 'People contributing to the project''s repositories in the period.';
+COMMENT ON COLUMN cross_team_projects_by_period.current_stage IS 'The project''s stage now.';

@@ -87,6 +87,7 @@ BY_PERIOD = {
     "collab_links": ("collab_links_by_period", ("team_a_id", "team_b_id")),
     "collab_flows": ("collab_flows_by_period", ("home_team_id", "repo_team_id")),
     "cross_team_repositories": ("cross_team_repositories_by_period", None),
+    "cross_team_projects": ("cross_team_projects_by_period", None),
     "team_people_quarterly": ("team_people_quarterly_by_period", None),
 }
 
@@ -121,15 +122,19 @@ def table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> l
     return [r[0] for r in rows]
 
 
-def missing_tables(path: Path) -> list[str]:
+def missing_tables(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
     """Tables of the current contract that the live warehouse at `path` lacks: it was built by an
     earlier version. Adding tables is the only kind of change made without a new SCHEMA_VERSION,
-    so the next build (demo, refresh or records load) adds them and keeps everything else."""
-    con = open_read_only(path)
+    so the next build (demo, refresh or records load) adds them and keeps everything else.
+    `con`: a read-only view of that file already open (open_read_only), to use instead of
+    opening one."""
+    own = con is None
+    con = open_read_only(path) if own else con
     try:
         have = set(table_names(con, "warehouse"))
     finally:
-        con.close()
+        if own:
+            con.close()
     return [t for t in contract_tables() if t not in have]
 
 

@@ -43,4 +43,4 @@ WHERE len(list_distinct(list_concat(n.named_ids, coalesce(c.contributing_ids, []
                 WHERE s.project_id = p.project_id AND s.entered_on <= getvariable('date_from')), '') <> 'retired'
   AND (len(getvariable('teams')) = 0
        OR len(list_intersect(getvariable('teams'), list_concat(n.named_ids, coalesce(c.contributing_ids, [])))) > 0)
-ORDER BY teams DESC, people DESC, p.title;
+ORDER BY teams DESC, people DESC, p.title, p.project_id;
