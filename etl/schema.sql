@@ -682,9 +682,10 @@ COMMENT ON COLUMN team_activity_yearly.commits IS 'Commits they authored.';
 COMMENT ON COLUMN team_activity_yearly.repositories IS 'Repositories they worked on.';
 COMMENT ON COLUMN team_activity_yearly.other_teams_repositories IS 'Of those, repositories owned by another team (or by none).';
 
--- Results of the Collaboration page's analyses for each reporting period the dashboard offers
--- (dashboard/periods.py), all teams: filled by every build (etl/warehouse.py BY_PERIOD), read
--- by the dashboard instead of running the analysis over every contribution.
+-- Results of the analyses behind the Collaboration and Tech stack pages for each reporting period
+-- the dashboard offers (dashboard/periods.py), all teams: filled by every build
+-- (etl/warehouse.py BY_PERIOD), read by the dashboard instead of running the analysis over every
+-- contribution or commit.
 CREATE TABLE IF NOT EXISTS report_periods (
     period_start DATE NOT NULL,
     period_end   DATE NOT NULL,
@@ -845,3 +846,39 @@ COMMENT ON COLUMN cross_team_projects_by_period.contributing_teams IS 'Teams who
 COMMENT ON COLUMN cross_team_projects_by_period.teams IS 'Teams involved: named and contributing, counted once.';
 COMMENT ON COLUMN cross_team_projects_by_period.people IS 'People contributing to the project''s repositories in the period.';
 COMMENT ON COLUMN cross_team_projects_by_period.current_stage IS 'The project''s stage now.';
+
+CREATE TABLE IF NOT EXISTS languages_by_team_by_period (
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,
+    row_order    INTEGER NOT NULL,
+    team         VARCHAR,
+    language     VARCHAR,
+    bytes        DOUBLE,
+    repositories BIGINT,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE languages_by_team_by_period IS 'What queries/languages_by_team.sql gives for each period in report_periods, all teams: bytes of code per language in each team''s repositories active in the period. Derived: every build fills it.';
+COMMENT ON COLUMN languages_by_team_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN languages_by_team_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN languages_by_team_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN languages_by_team_by_period.team IS 'Team short name owning the repositories (No team for repositories mapped to none).';
+COMMENT ON COLUMN languages_by_team_by_period.language IS 'Language.';
+COMMENT ON COLUMN languages_by_team_by_period.bytes IS 'Bytes of code in the language.';
+COMMENT ON COLUMN languages_by_team_by_period.repositories IS 'Repositories where the language makes up at least the minimum share of the bytes.';
+
+CREATE TABLE IF NOT EXISTS languages_over_time_by_period (
+    period_start DATE NOT NULL,
+    period_end   DATE NOT NULL,
+    row_order    INTEGER NOT NULL,
+    quarter      DATE,
+    language     VARCHAR,
+    repositories BIGINT,
+    PRIMARY KEY (period_start, period_end, row_order)
+);
+COMMENT ON TABLE languages_over_time_by_period IS 'What queries/languages_over_time.sql gives for each period in report_periods, all teams: repositories active each quarter, by main language. Derived: every build fills it.';
+COMMENT ON COLUMN languages_over_time_by_period.period_start IS 'First day of the period (report_periods).';
+COMMENT ON COLUMN languages_over_time_by_period.period_end IS 'Last day of the period (report_periods).';
+COMMENT ON COLUMN languages_over_time_by_period.row_order IS 'Position of the row in the analysis''s own order.';
+COMMENT ON COLUMN languages_over_time_by_period.quarter IS 'First day of the quarter.';
+COMMENT ON COLUMN languages_over_time_by_period.language IS 'Language.';
+COMMENT ON COLUMN languages_over_time_by_period.repositories IS 'Repositories with commits (not by bots) in the quarter, counted under their main language (Unknown when it has none).';

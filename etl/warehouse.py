@@ -88,6 +88,8 @@ BY_PERIOD = {
     "collab_flows": ("collab_flows_by_period", ("home_team_id", "repo_team_id")),
     "cross_team_repositories": ("cross_team_repositories_by_period", None),
     "cross_team_projects": ("cross_team_projects_by_period", None),
+    "languages_by_team": ("languages_by_team_by_period", None),
+    "languages_over_time": ("languages_over_time_by_period", None),
     "team_people_quarterly": ("team_people_quarterly_by_period", None),
 }
 

@@ -23,4 +23,4 @@ JOIN repositories r USING (full_name)
 LEFT JOIN teams t USING (team_id)
 WHERE len(getvariable('teams')) = 0 OR list_contains(getvariable('teams'), r.team_id)
 GROUP BY ALL
-ORDER BY team, bytes DESC;
+ORDER BY team, bytes DESC, language;

@@ -14,4 +14,4 @@ WHERE NOT c.is_bot
   AND c.authored_at < getvariable('date_to') + INTERVAL 1 DAY
   AND (len(getvariable('teams')) = 0 OR list_contains(getvariable('teams'), c.repo_team_id))
 GROUP BY ALL
-ORDER BY quarter, repositories DESC;
+ORDER BY quarter, repositories DESC, language;
