@@ -342,7 +342,7 @@ def stored_result(con: duckdb.DuckDBPyConnection, name: str, date_from: dt.date,
     if name not in BY_PERIOD:
         return None
     table, team_columns = BY_PERIOD[name]
-    if teams and team_columns is None:
+    if teams and not team_columns:
         return None
     if table not in table_names(con) or not con.execute(
             "SELECT count(*) FROM report_periods WHERE period_start = ? AND period_end = ?",

@@ -351,6 +351,8 @@ def test_results_stored_for_each_period_equal_the_analyses_run_live(demo_db_mast
     assert warehouse.stored_result(cur, "collab_links", some.start, some.end - dt.timedelta(days=1)) is None
     assert warehouse.stored_result(cur, "cross_team_repositories", some.start, some.end, ("ai-imaging",)) is None
     assert warehouse.stored_result(cur, "bus_factor", some.start, some.end) is None
+    # An analysis without a team filter, asked for one, is left to the analysis (which says so).
+    assert warehouse.stored_result(cur, "collab_team_activity", some.start, some.end, ("ai-imaging",)) is None
     con.close()
 
 
