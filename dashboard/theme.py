@@ -142,8 +142,10 @@ def for_browser(fig: go.Figure) -> go.Figure:
     template is compared by identity, and numbers sent as typed arrays are decoded afresh, so
     Plotly.js draws every chart twice. With the template written out, plain lists, and
     `layout.datarevision` (a digest of the traces, which tells Plotly.js whether the data
-    changed), the copy matches and the chart is drawn once. The figure looks the same.
-    Calling this again on the same figure changes nothing.
+    changed), the copy matches and the chart is drawn once. The figure looks exactly as with its
+    template (tests/test_browser.py compares every chart's drawing): Plotly.js treats a few
+    settings differently when the figure sets them itself, which is allowed for below. Calling
+    this again on the same figure changes nothing.
     """
     if getattr(fig, "_for_browser", False):
         return fig
@@ -154,6 +156,10 @@ def for_browser(fig: go.Figure) -> go.Figure:
         for path, value in _numeric_arrays(spec):
             trace[path] = None  # Plotly ignores setting a value equal to the current one
             trace[path] = value.tolist()
+            if value.ndim == 1 and len(value) and isinstance(trace[path][0], str):
+                # A text attribute, which Plotly turns list items into strings for: write the
+                # numbers as Plotly.js would have shown them (3, not 3.0).
+                trace[path] = [_as_text(v) for v in value.tolist()]
     text = json.dumps(specs, sort_keys=True, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
     fig.update_layout(datarevision=hashlib.sha1(text.encode()).hexdigest()[:16])
     fig._for_browser = True
@@ -169,10 +175,6 @@ def _write_out_template(fig: go.Figure) -> None:
     if not fig.layout.template:
         return
     template = fig.layout.template.layout.to_plotly_json()
-    for key in ("xaxis", "yaxis"):
-        # Plotly.js honours an axis title's standoff only when the figure sets it, not from a
-        # template: written out, plotly_white's would move every axis title.
-        template.get(key, {}).get("title", {}).pop("standoff", None)
     own = fig.layout.to_plotly_json()
     own.pop("template", None)
     subplots = {key for key in own if SUBPLOT.match(key)}
@@ -185,14 +187,47 @@ def _write_out_template(fig: go.Figure) -> None:
         subplots.add("polar")
     if any("xaxis" in t for t in fig.data):
         subplots.update(("xaxis", "yaxis"))
+    categories = _category_axes(fig)
     for key, value in template.items():
         kind = SUBPLOT.match(key)
         for target in sorted(s for s in subplots if SUBPLOT.match(s).group(1) == key) if kind else [key]:
-            own[target] = _under(value, own.get(target))
+            mine = own.get(target)
+            own[target] = _under(value, mine)
+            if key in ("xaxis", "yaxis"):
+                _keep_shown_as_before(own[target], value, mine or {}, grid=target not in categories)
     # Every value here comes from the figure's own (validated) layout or its template, so the
     # new layout skips Plotly's validation, which takes ten times longer than the rest.
     fig.layout = go.Layout(own, _validate=False)
     fig.layout.template = None
+
+
+# Plotly.js turns on an axis line, grid or zero line when the figure itself sets its colour or
+# width, but not when the template does. Written out, the template's colours would switch them on.
+SHOWN_BY = {"showline": ("linecolor", "linewidth"), "showgrid": ("gridcolor", "gridwidth", "griddash"),
+            "zeroline": ("zerolinecolor", "zerolinewidth")}
+# Traces whose category axis Plotly.js draws without grid lines by default.
+ORIENTED = {"bar": "v", "box": "v", "violin": "v", "histogram": "v", "funnel": "h", "waterfall": "v"}
+
+
+def _keep_shown_as_before(axis: dict, template: dict, mine: dict, *, grid: bool) -> None:
+    """Set an axis's showline, showgrid and zeroline as Plotly.js would with the template, where
+    writing the template's colours out would change them: lines off unless asked for; grid and
+    zero lines on, except on the category axis of bars and boxes (`grid`)."""
+    for flag, settings in SHOWN_BY.items():
+        if flag in mine or any(s in mine for s in settings) or not any(s in template for s in settings):
+            continue
+        axis[flag] = False if flag == "showline" else grid
+
+
+def _category_axes(fig: go.Figure) -> set[str]:
+    """The axes (xaxis, yaxis2...) that are the category axis of a bar, box or similar trace."""
+    out = set()
+    for trace in fig.data:
+        if trace.type in ORIENTED:
+            letter = "y" if (trace.orientation or ORIENTED[trace.type]) == "h" else "x"
+            ref = getattr(trace, f"{letter}axis", None) or letter
+            out.add(f"{letter}axis{ref[1:]}")
+    return out
 
 
 def _under(default, own):
@@ -202,6 +237,17 @@ def _under(default, own):
     if isinstance(default, dict) and isinstance(own, dict):
         return {**default, **{k: _under(default.get(k), v) for k, v in own.items()}}
     return own
+
+
+def _as_text(number) -> str:
+    """A number as JavaScript writes it: 3 rather than 3.0; nothing for a missing value."""
+    if isinstance(number, float):
+        if number != number:
+            return ""
+        if number.is_integer() and abs(number) < 1e21:
+            return str(int(number))
+        return repr(number)
+    return str(number)
 
 
 def _numeric_arrays(spec: dict, path: tuple = ()):

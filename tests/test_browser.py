@@ -212,13 +212,8 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     assert table.projects.sum() == projects
 
 
-def test_every_chart_fits_its_margins_so_the_browser_draws_it_once(demo_db, monkeypatch, page):
-    """Each chart is drawn once in the browser (theme.for_browser):
-    - its reserved margins already hold its legend and tick labels: Plotly.js, drawing it as wide
-      as on a laptop, widens no margin, which would cost a second drawing of the whole chart;
-    - given a copy of what it drew, as Streamlit's chart element hands it just after mounting,
-      Plotly.js finds nothing changed and leaves the chart as it is."""
-    import plotly
+def _chart_specs(demo_db, monkeypatch) -> dict[str, str]:
+    """Every chart of the demo warehouse's pages, as Streamlit sends it to the browser."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -232,6 +227,60 @@ def test_every_chart_fits_its_margins_so_the_browser_draws_it_once(demo_db, monk
         assert not at.exception, name
         for i, chart in enumerate(at.get("plotly_chart")):
             specs[f"{name} {i}"] = chart.proto.spec
+    return specs
+
+
+def test_charts_look_as_they_did_with_their_template(demo_db, monkeypatch, page):
+    """theme.for_browser writes each figure's template out into its layout (and its numbers out
+    as plain lists): Plotly.js draws every chart exactly as it draws the figure with its template,
+    down to each element of the picture."""
+    import plotly
+
+    from dashboard import theme
+
+    sent = _chart_specs(demo_db, monkeypatch)
+    monkeypatch.setattr(theme, "for_browser", theme.reserve_margins)  # the figures as built, template kept
+    templated = _chart_specs(demo_db, monkeypatch)
+    assert sent.keys() == templated.keys() and len(sent) >= 15
+    assert all('"template"' not in sent[k] and '"template"' in templated[k] for k in sent)
+    page.set_content('<div id="chart" style="width: 1150px"></div>')
+    page.add_script_tag(path=str(Path(plotly.__file__).parent / "package_data" / "plotly.min.js"))
+    differ = page.evaluate("""async ([sent, templated]) => {
+        const el = document.getElementById('chart');
+        const picture = async (spec) => {
+            const fig = JSON.parse(spec); Plotly.purge(el);
+            await Plotly.newPlot(el, fig.data, fig.layout);
+            // Each element with its attributes in a fixed order (Plotly sets them in different
+            // orders on different paths through its drawing code).
+            const canon = (n) => n.nodeType === 3 ? n.textContent : n.nodeType !== 1 ? '' :
+                `<${n.tagName} ${[...n.attributes].map((a) => `${a.name}="${a.value}"`).sort().join(' ')}>`
+                + [...n.childNodes].map(canon).join('') + `</${n.tagName}>`;
+            let svg = [...el.querySelectorAll('.main-svg')].map(canon).join('');
+            svg = svg.replaceAll(el._fullLayout._uid, 'UID');
+            el._fullData.forEach((t, i) => { svg = svg.replaceAll(t.uid, `TRACE${i}`); });
+            return svg;
+        };
+        const out = [];
+        for (const name of Object.keys(sent)) {
+            const a = await picture(sent[name]), b = await picture(templated[name]);
+            if (a !== b) {
+                let i = 0; while (a[i] === b[i]) i++;
+                out.push(`${name}: ...${a.slice(Math.max(0, i - 80), i + 80)} | ...${b.slice(Math.max(0, i - 80), i + 80)}`);
+            }
+        }
+        return out; }""", [sent, templated])
+    assert differ == []
+
+
+def test_every_chart_fits_its_margins_so_the_browser_draws_it_once(demo_db, monkeypatch, page):
+    """Each chart is drawn once in the browser (theme.for_browser):
+    - its reserved margins already hold its legend and tick labels: Plotly.js, drawing it as wide
+      as on a laptop, widens no margin, which would cost a second drawing of the whole chart;
+    - given a copy of what it drew, as Streamlit's chart element hands it just after mounting,
+      Plotly.js finds nothing changed and leaves the chart as it is."""
+    import plotly
+
+    specs = _chart_specs(demo_db, monkeypatch)
     assert len(specs) >= 15
     page.set_content('<div id="chart" style="width: 1150px"></div>')
     page.add_script_tag(path=str(Path(plotly.__file__).parent / "package_data" / "plotly.min.js"))

@@ -103,9 +103,12 @@ def test_figures_reach_the_browser_with_their_template_written_out_and_plain_num
     revision that follows the data."""
     import json
 
+    import numpy as np
+    import plotly.graph_objects as go
     import plotly.io as pio
 
     theme.register()
+
     def build(frame):
         return theme.for_browser(figures.by_group(frame, x="month", y="commits", group="team", hover=["contributors"]))
 
@@ -117,9 +120,15 @@ def test_figures_reach_the_browser_with_their_template_written_out_and_plain_num
     assert layout["font"]["family"].startswith("Arial") and layout["colorway"] == theme.CATEGORICAL
     assert layout["xaxis"]["gridcolor"] == layout["yaxis"]["gridcolor"] == theme.NHS_PALE_GREY
     assert layout["plot_bgcolor"] == "white" and layout["hovermode"]
-    # ... except an axis title's standoff, which Plotly.js ignores in a template.
-    assert "standoff" not in layout["xaxis"].get("title", {})
+    # Lines, grids and zero lines shown as with the template: Plotly.js would switch on an axis
+    # line whose colour the figure sets itself, and a grid on the category axis of bars.
+    assert layout["xaxis"]["showline"] is False and layout["xaxis"]["showgrid"] is False
+    assert layout["yaxis"]["showgrid"] is True and layout["yaxis"]["zeroline"] is True
     assert spec["data"][0]["y"] == [11, 12, 13]  # plain numbers
+    # Numbers shown as text stay as Plotly.js would write them.
+    labelled = theme.for_browser(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 5.5, 1],
+                                                  text=np.array([3.0, 5.5, np.nan]))))
+    assert list(labelled.data[0].text) == ["3", "5.5", ""]
     # The data revision is the same for the same data, and another for other data.
     again, other = build(monthly(3).copy()), build(monthly(3).assign(commits=1))
     assert again.layout.datarevision == fig.layout.datarevision != other.layout.datarevision
