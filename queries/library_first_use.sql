@@ -27,4 +27,4 @@ FROM usage u
 JOIN top_packages USING (package)
 JOIN teams t USING (team_id)
 GROUP BY ALL
-ORDER BY u.package, first_used;
+ORDER BY u.package, first_used, team;
