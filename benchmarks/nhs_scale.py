@@ -12,9 +12,9 @@ Steps (each prints as it goes; a table with budgets comes last; exit 1 if a budg
    to every other page (shown, not budgeted: the server imports each page's modules then);
    then, moving between pages with the sidebar as a viewer does, the Overview cold (after the
    warehouse file is replaced, as by a refresh) and warm (median of five), and every other page
-   cold; the server's peak memory (VmHWM). Timed on the browser's clock from the click reaching the page
-   until the script has finished and the page's charts are drawn (Playwright's own checks
-   before it clicks are not counted). Budgets 2 s cold, 300 ms warm, 1 GB.
+   cold; the server's peak memory (VmHWM). Timed on the browser's clock from the click reaching
+   the page until the script has finished and the page's charts are drawn (Playwright's own
+   checks before it clicks are not counted). Budgets 2 s cold, 300 ms warm, 1 GB.
 4. The GitHub ETL against tests/github_server.py (a local server speaking GitHub's REST API):
    requests and seconds per repository for a first load, and the cost of a refresh when nothing
    changed. Budget ceil(repositories/100) + 3 requests.

@@ -48,11 +48,7 @@ def ensure_warehouse(path: Path) -> bool:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _missing_tables(path: str, file_version: str) -> list[str]:
-    cursor = warehouse.cursor(_reader(path, file_version))
-    try:
-        return warehouse.missing_tables(Path(path), cursor)
-    finally:
-        cursor.close()
+    return _on_reader(path, file_version, lambda cursor: warehouse.missing_tables(Path(path), cursor))
 
 
 def missing_tables(path: Path) -> list[str]:
@@ -75,13 +71,18 @@ def _reader(path: str, file_version: str):
     return warehouse.open_read_only(Path(path))
 
 
-@st.cache_data(max_entries=1000, show_spinner=False)
-def _run(path: str, file_version: str, name: str, params: tuple) -> pd.DataFrame:
+def _on_reader(path: str, file_version: str, work):
+    """`work(cursor)` with a cursor of its own on the shared read-only view of this file."""
     cursor = warehouse.cursor(_reader(path, file_version))
     try:
-        return queries.run(cursor, name, **dict(params))
+        return work(cursor)
     finally:
         cursor.close()
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def _run(path: str, file_version: str, name: str, params: tuple) -> pd.DataFrame:
+    return _on_reader(path, file_version, lambda cursor: queries.run(cursor, name, **dict(params)))
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -100,31 +101,20 @@ def query(name: str, **params) -> pd.DataFrame:
 
 @st.cache_data(max_entries=1000, show_spinner=False)
 def _stored(path: str, file_version: str, name: str, date_from, date_to, teams: tuple) -> pd.DataFrame | None:
-    cursor = warehouse.cursor(_reader(path, file_version))
-    try:
-        return warehouse.stored_result(cursor, name, date_from, date_to, teams)
-    finally:
-        cursor.close()
+    return _on_reader(path, file_version,
+                      lambda cursor: warehouse.stored_result(cursor, name, date_from, date_to, teams))
 
 
 def with_cursor(work):
     """`work(cursor)` on the current warehouse, read-only; for builders such as the report that
     run several queries of their own."""
     path = warehouse_file()
-    cursor = warehouse.cursor(_reader(str(path), version(path)))
-    try:
-        return work(cursor)
-    finally:
-        cursor.close()
+    return _on_reader(str(path), version(path), work)
 
 
 @st.cache_data(max_entries=4, ttl=60, show_spinner=False)
 def _freshness(path: str, file_version: str):
-    cursor = warehouse.cursor(_reader(path, file_version))
-    try:
-        return freshness.read(cursor)
-    finally:
-        cursor.close()
+    return _on_reader(path, file_version, freshness.read)
 
 
 def freshness_problems() -> list[str]:

@@ -59,8 +59,8 @@ MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}  # the least a chart has; reserve_
 PAGE_WIDTH = 1100
 
 # Parts of plotly_white's layout no chart here uses (maps, 3-D scenes, ternary plots, continuous
-# colour scales: heatmaps give their own). Each figure carries its template to the browser, where
-# Plotly.js applies all of it on every drawing.
+# colour scales: heatmaps give their own). for_browser writes the template into every figure's
+# layout, which would otherwise carry all of them to the browser.
 UNUSED_LAYOUT = ("geo", "scene", "ternary", "colorscale", "coloraxis", "annotationdefaults", "shapedefaults")
 
 

@@ -250,9 +250,11 @@ def _finish(b: Build) -> None:
     for table, view in DERIVED.items():
         run(b.con, f'DELETE FROM "{table}"')
         run(b.con, f'INSERT INTO "{table}" BY NAME SELECT * FROM "{view}"')
-    as_of = (b.data_as_of or utcnow()).date()
-    _fill_yearly(b.con, as_of)
-    _fill_by_period(b.con, as_of)
+    # One moment for the run: the periods stored below must be those the dashboard will derive
+    # from the run's data_as_of, even for a build that finishes after midnight.
+    b.data_as_of = b.data_as_of or utcnow()
+    _fill_yearly(b.con, b.data_as_of.date())
+    _fill_by_period(b.con, b.data_as_of.date())
     problems = check_integrity(b.con)
     if problems:
         raise WarehouseError("the new warehouse is inconsistent, nothing was replaced:\n  " + "\n  ".join(problems))
@@ -273,7 +275,7 @@ def _finish(b: Build) -> None:
         """INSERT INTO etl_runs (run_id, source, started_at, finished_at, status, data_as_of,
                repos_seen, repos_changed, commits_added, api_requests, rate_limit_remaining, counts, message)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [b.run_id, b.source, b.started_at, finished, b.status, b.data_as_of or finished,
+        [b.run_id, b.source, b.started_at, finished, b.status, b.data_as_of,
          b.stats.get("repos_seen"), b.stats.get("repos_changed"), b.stats.get("commits_added"),
          b.stats.get("api_requests"), b.stats.get("rate_limit_remaining"),
          json.dumps(counts, sort_keys=True), b.stats.get("message")],
@@ -300,12 +302,7 @@ def _fill_yearly(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         if start > end:
             break
         for name, table in YEARLY.items():
-            rows = queries.run(con, name, date_from=start, date_to=end).assign(year_start=start)
-            con.register("_yearly", rows)
-            try:
-                run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _yearly')
-            finally:
-                con.unregister("_yearly")
+            _insert_frame(con, table, queries.run(con, name, date_from=start, date_to=end).assign(year_start=start))
 
 
 def _fill_by_period(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
@@ -326,12 +323,16 @@ def _fill_by_period(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
         for name, (table, _) in BY_PERIOD.items():
             rows = queries.run(con, name, date_from=period.start, date_to=period.end)
             rows.insert(0, "row_order", range(len(rows)))
-            rows = rows.assign(period_start=period.start, period_end=period.end)
-            con.register("_by_period", rows)
-            try:
-                run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _by_period')
-            finally:
-                con.unregister("_by_period")
+            _insert_frame(con, table, rows.assign(period_start=period.start, period_end=period.end))
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame) -> None:
+    """Add `rows` to `table`, matching columns by name."""
+    con.register("_rows", rows)
+    try:
+        run(con, f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
+    finally:
+        con.unregister("_rows")
 
 
 def stored_result(con: duckdb.DuckDBPyConnection, name: str, date_from: dt.date, date_to: dt.date,
@@ -344,9 +345,8 @@ def stored_result(con: duckdb.DuckDBPyConnection, name: str, date_from: dt.date,
     table, team_columns = BY_PERIOD[name]
     if teams and not team_columns:
         return None
-    if table not in table_names(con) or not con.execute(
-            "SELECT count(*) FROM report_periods WHERE period_start = ? AND period_end = ?",
-            [date_from, date_to]).fetchone()[0]:
+    if table not in table_names(con) or not scalar(
+            con, "SELECT count(*) FROM report_periods WHERE period_start = ? AND period_end = ?", [date_from, date_to]):
         return None
     picked = " OR ".join(f"list_contains($teams, {column})" for column in team_columns) if teams else "true"
     return con.execute(
