@@ -26,12 +26,14 @@ def by_group(frame: pd.DataFrame, *, x: str, y: str, group: str, kind: str = "ba
     labels = labels or {}
     keys = order if order is not None else list(dict.fromkeys(frame[group]))
     parts = dict(tuple(frame.groupby(group, sort=False))) if len(frame) else {}
-    extra = "".join(f"<br>{labels.get(h, h)}: %{{customdata[{i}]}}" for i, h in enumerate(hover or []))
-    value = "x" if orientation == "h" else "y"
-    category = "y" if orientation == "h" else "x"
-    hovertemplate = ("<b>%{fullData.name}</b><br>" + (labels.get(x if category == "x" else y) or category) + ": %{"
-                     + category + "}<br>" + (labels.get(y if value == "y" else x) or value) + ": %{" + value + "}"
-                     + extra + "<extra></extra>")
+
+    def named(column: str) -> str:  # an axis may go untitled (""), a hover line still needs a name
+        return labels.get(column) or column.replace("_", " ").capitalize()
+
+    (category, category_column), (value, value_column) = (("y", y), ("x", x)) if orientation == "h" else (("x", x), ("y", y))
+    extra = "".join(f"<br>{named(h)}: %{{customdata[{i}]}}" for i, h in enumerate(hover or []))
+    hovertemplate = (f"<b>%{{fullData.name}}</b><br>{named(category_column)}: %{{{category}}}"
+                     f"<br>{named(value_column)}: %{{{value}}}{extra}<extra></extra>")
     traces = []
     for i, key in enumerate(keys):
         part = parts.get(key)
@@ -134,6 +136,7 @@ def activity_figure(monthly, colours):
     monthly, colours = fold_groups(monthly, group="team", x="month", y="commits", colours=colours, sums=("contributors",))
     fig = by_group(monthly, x="month", y="commits", group="team", colours=colours, hover=["contributors"],
                    labels={"month": "", "commits": "Commits", "team": "Team", "contributors": "Contributors"})
+    fig.update_traces(xhoverformat="%b %Y")  # a month's bar, not its first day
     fig.update_layout(barmode="stack", legend_title_text="", height=420)
     return fig
 

@@ -183,6 +183,24 @@ def test_every_page_draws_its_charts_in_the_browser(server, page):
         page.screenshot(path=str(ARTIFACTS / f"page-{slug}.png"))
 
 
+def test_hovering_a_bar_names_every_value_it_shows(server, page):
+    """The hover label of a chart whose axis has no title still names each line: on the Overview's
+    activity chart, "Month: Sep 2026" (the month, not its first day) rather than "x: Sep 1, 2026"."""
+    page.goto(server["url"])
+    wait_for_app(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    bar = chart.locator(".bars path").last
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    label = chart.locator(".hoverlayer .hovertext")
+    label.wait_for(timeout=10_000)
+    lines = label.locator("text.nums tspan.line").all_text_contents()
+    assert re.fullmatch(r"Month: [A-Z][a-z]{2} \d{4}", lines[1]), lines
+    assert re.fullmatch(r"Commits: [\d,]+", lines[2]), lines
+    assert re.fullmatch(r"Contributors: \d+", lines[3]), lines
+
+
 def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     page.goto(f"{server['url']}/overview")
     wait_for_app(page)

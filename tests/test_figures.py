@@ -55,6 +55,17 @@ def test_rates_drop_the_smaller_teams_and_dates_keep_the_earliest():
     assert other == {"pandas": dt.date(2027, 1, 1), "numpy": dt.date(2027, 1, 1)}
 
 
+def test_hover_names_each_value_even_where_the_axis_has_no_title():
+    frame = monthly(2).assign(lead_team=lambda f: f.team)
+    fig = figures.by_group(frame, x="month", y="commits", group="team", hover=["contributors"],
+                           labels={"month": "", "commits": "Commits"})
+    assert fig.layout.xaxis.title.text == ""  # the axis stays untitled
+    assert fig.data[0].hovertemplate == ("<b>%{fullData.name}</b><br>Month: %{x}<br>Commits: %{y}"
+                                         "<br>Contributors: %{customdata[0]}<extra></extra>")
+    across = figures.by_group(frame, x="commits", y="lead_team", group="team", orientation="h", labels={"lead_team": ""})
+    assert across.data[0].hovertemplate == "<b>%{fullData.name}</b><br>Lead team: %{y}<br>Commits: %{x}<extra></extra>"
+
+
 def test_heatmap_leaves_empty_cells_blank_and_keeps_row_order():
     grid = pd.DataFrame({"A": [1.0, None], "B": [None, 3.0]}, index=["x", "y"])
     heat = figures.heatmap(grid, colours=["#FFFFFF", "#005EB8"], label="Repositories").data[0]
