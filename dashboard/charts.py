@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import printing, theme
+from dashboard import data, printing, theme
 
 NO_BROWSER = f"PNG and SVG {printing.NO_BROWSER}."
 
@@ -53,7 +53,8 @@ def cached(builder):
 
     Plotly takes tens of milliseconds per trace to build a figure, which at NHS scale (forty
     teams, a trace each) is most of a page's time. The figure is built once per distinct input
-    (hashed by value) and then shared by every session: treat a figure it returns as read-only.
+    (hashed by value; DataFrames by data.frame_digest) and then shared by every session: treat a
+    figure it returns as read-only.
     It is readied for the browser once, here (theme.for_browser: margins, template, data revision).
     """
     @functools.wraps(builder)
@@ -64,7 +65,7 @@ def cached(builder):
                 theme.for_browser(part)
         return out
 
-    return st.cache_resource(max_entries=500, show_spinner=False)(build)
+    return st.cache_resource(max_entries=500, show_spinner=False, hash_funcs=data.HASH_FUNCS)(build)
 
 
 def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:

@@ -384,7 +384,7 @@ def flows_figure(shown: pd.DataFrame, colours: dict) -> go.Figure:
     return fig
 
 
-@st.cache_data(max_entries=500, show_spinner=False)
+@st.cache_data(max_entries=500, show_spinner=False, hash_funcs=data.HASH_FUNCS)
 def network_measures(activity: pd.DataFrame, chosen: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """network.measures and network.summary of the graph of these teams and links (betweenness
     is the slow part)."""

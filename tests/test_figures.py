@@ -66,6 +66,32 @@ def test_hover_names_each_value_even_where_the_axis_has_no_title():
     assert across.data[0].hovertemplate == "<b>%{fullData.name}</b><br>Lead team: %{y}<br>Commits: %{x}<extra></extra>"
 
 
+def test_cached_figures_are_keyed_on_every_value_of_their_frames():
+    import pickle
+
+    from dashboard import data
+
+    stages = pd.DataFrame({"label": ["Idea", "Pilot"], "projects": [2, 1], "stage": ["idea", "pilot"],
+                           "teams": [["a", "b"], ["c"]]})
+    key = data.frame_digest(stages)
+    # An equal frame, as st.cache_data hands a query result back (unpickled), has the same key ...
+    assert data.frame_digest(pickle.loads(pickle.dumps(stages))) == key
+    # ... and one value, a column name, a dtype or the index changed gives another.
+    changed = [stages.assign(projects=[2, 3]), stages.rename(columns={"label": "name"}),
+               stages.astype({"projects": "float64"}), stages.set_axis([1, 2])]
+    assert len({key, *map(data.frame_digest, changed)}) == 1 + len(changed)
+    # Every row counts, also past the 50,000 rows from which Streamlit's own hashing samples.
+    big = pd.DataFrame({"n": range(60_000)})
+    assert data.frame_digest(big) != data.frame_digest(big.assign(n=big.n.where(big.n != 59_999, -1)))
+    # A value pickle cannot take falls back to pandas' hashing, still value by value.
+    odd = pd.DataFrame({"f": [lambda: 1, lambda: 2], "n": [1, 2]})
+    assert data.frame_digest(odd) != data.frame_digest(odd.assign(n=[1, 3]))
+    # The figure cache: the same figure for an equal frame, a new one for other data.
+    first = figures.stages_figure(stages)
+    assert figures.stages_figure(pickle.loads(pickle.dumps(stages))) is first
+    assert figures.stages_figure(changed[0]) is not first
+
+
 def test_heatmap_leaves_empty_cells_blank_and_keeps_row_order():
     grid = pd.DataFrame({"A": [1.0, None], "B": [None, 3.0]}, index=["x", "y"])
     heat = figures.heatmap(grid, colours=["#FFFFFF", "#005EB8"], label="Repositories").data[0]
