@@ -172,9 +172,9 @@ def reached_by_year_figure(counts):
 @charts.cached
 def durations_figure(done, labels: list):
     fig = px.box(done, x="label", y="days", points="all", color="stage", color_discrete_map=theme.STAGE_COLOURS,
-                 category_orders={"label": labels}, hover_data=["project_id"],
-                 labels={"label": "", "days": "Days in stage"})
-    fig.update_layout(showlegend=False, height=380)
+                 category_orders={"label": labels}, hover_data={"stage": False, "project_id": True},
+                 labels={"label": "Stage", "days": "Days in stage", "project_id": "Project"})
+    fig.update_layout(showlegend=False, height=380, xaxis_title_text="")  # the stages name themselves
     return fig
 
 
@@ -221,8 +221,10 @@ def first_use_figure(first_use, colours: dict):
 @charts.cached
 def versions_figure(spread, n_libraries: int):
     fig = px.bar(spread, x="repositories", y="team", color="major", facet_col="package", facet_col_wrap=3,
-                 orientation="h", labels={"team": "", "repositories": "Repositories", "major": "Major version"})
+                 orientation="h", labels={"team": "Team", "repositories": "Repositories", "major": "Major version",
+                                          "package": "Package"})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    fig.update_yaxes(title_text="")  # the teams name themselves; the hover still says "Team"
     fig.update_layout(height=200 + 110 * ((n_libraries + 2) // 3), legend_title_text="")
     return fig
 

@@ -83,7 +83,7 @@ YEARLY = {"collab_links": "team_links_yearly", "collab_team_activity": "team_act
 # dashboard offers (report_periods), all teams: the table, and the columns naming a row's teams,
 # by which a page's team filter picks rows (None: the stored rows serve only views of all teams).
 BY_PERIOD = {
-    "collab_team_activity": ("collab_team_activity_by_period", ()),
+    "collab_team_activity": ("collab_team_activity_by_period", None),  # the analysis takes no teams
     "collab_links": ("collab_links_by_period", ("team_a_id", "team_b_id")),
     "collab_flows": ("collab_flows_by_period", ("home_team_id", "repo_team_id")),
     "cross_team_repositories": ("cross_team_repositories_by_period", None),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -64,6 +65,15 @@ def test_hover_names_each_value_even_where_the_axis_has_no_title():
                                          "<br>Contributors: %{customdata[0]}<extra></extra>")
     across = figures.by_group(frame, x="commits", y="lead_team", group="team", orientation="h", labels={"lead_team": ""})
     assert across.data[0].hovertemplate == "<b>%{fullData.name}</b><br>Lead team: %{y}<br>Commits: %{x}<extra></extra>"
+    # Plotly Express charts too: no "=Idea" or raw stage codes under an untitled axis.
+    done = pd.DataFrame({"label": ["Idea", "Pilot"], "days": [5, 9], "stage": ["idea", "pilot"], "project_id": ["p1", "p2"]})
+    spread = pd.DataFrame({"repositories": [3, 1], "team": ["AI Imaging", "DS Hub"], "major": ["v1", "v2"],
+                           "package": ["pandas", "pandas"]})
+    for fig in (figures.durations_figure(done, ["Idea", "Pilot"]), figures.versions_figure(spread, 1)):
+        for trace in fig.data:
+            lines = trace.hovertemplate.removesuffix("<extra></extra>").split("<br>")
+            assert all(re.match(r"[A-Z][^=]*=.", line) for line in lines), lines
+    assert figures.durations_figure(done, ["Idea", "Pilot"]).layout.xaxis.title.text == ""
 
 
 def test_cached_figures_are_keyed_on_every_value_of_their_frames():
