@@ -188,7 +188,7 @@ def test_hovering_a_bar_names_every_value_it_shows(server, page):
     activity chart, "Month: Sep 2026" (the month, not its first day) rather than "x: Sep 1, 2026"."""
     page.goto(server["url"])
     wait_for_app(page)
-    chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first  # the Overview's one Plotly chart
     bar = chart.locator(".bars path").last
     bar.scroll_into_view_if_needed()
     box = bar.bounding_box()
@@ -199,6 +199,36 @@ def test_hovering_a_bar_names_every_value_it_shows(server, page):
     assert re.fullmatch(r"Month: [A-Z][a-z]{2} \d{4}", lines[1]), lines
     assert re.fullmatch(r"Commits: [\d,]+", lines[2]), lines
     assert re.fullmatch(r"Contributors: \d+", lines[3]), lines
+
+
+def test_a_newest_project_opens_its_record_with_the_same_filters(server, page):
+    """The Overview's newest projects (HTML, dashboard.blocks) link to each project's record on
+    the Projects page, keeping the team and period chosen."""
+    page.goto(f"{server['url']}/?period=All+time")
+    wait_for_app(page)
+    table = page.get_by_role("table", name="The newest projects, newest first")
+    link = table.get_by_role("link").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/projects\?"))
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+    assert "period=All+time" in page.url
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').input_value() == "All time"
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_overview_tables_read_as_tables(server, page):
+    """Projects by stage and the newest projects are HTML tables a screen reader can walk: named,
+    with column headers, and the stage names as row headers."""
+    page.goto(server["url"])
+    wait_for_app(page)
+    stages = page.get_by_role("table", name=re.compile(r"^Projects by pathway stage on "))
+    assert stages.get_by_role("columnheader").all_inner_texts()[:2] == ["Stage", "Projects"]
+    assert "Proof of concept" in stages.get_by_role("rowheader").all_inner_texts()
+    newest = page.get_by_role("table", name="The newest projects, newest first")
+    assert newest.get_by_role("columnheader").all_inner_texts() == ["Started", "Project", "Lead team", "Stage", "Repos"]
+    assert newest.get_by_role("row").count() > 1
+    assert page.get_by_label("Headline figures").inner_text().startswith("Projects")
 
 
 def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):

@@ -53,7 +53,7 @@ def test_overview_folds_forty_teams_into_seven_and_other(nhs_db, monkeypatch):
     monkeypatch.setenv("DSA_DB", str(nhs_db))
     at = AppTest.from_file(str(config.ROOT / "tests" / "app_entry.py"), default_timeout=120).run()
     assert not at.exception, [e.message for e in at.exception]
-    activity = json.loads(at.get("plotly_chart")[1].proto.spec)
+    activity = json.loads(at.get("plotly_chart")[0].proto.spec)  # the Overview's one Plotly chart
     names = [trace["name"] for trace in activity["data"]]
     assert len(names) == 8 and names[-1] == figures.OTHER_TEAMS
     assert any(figures.OTHER_TEAMS in c.value for c in at.caption)

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from etl import config
+from tests import html_text
 from tests.conftest import build_tiny, build_with_project
 
 PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
@@ -58,22 +59,52 @@ def test_every_page_runs_without_exception(demo_db, monkeypatch, script):
     assert len(at.sidebar.children) > 0, "the frame's sidebar did not run with the page"
 
 
+def headline(at) -> dict[str, int]:
+    """The Overview's headline figures, by name (dashboard.blocks.figures)."""
+    found, _ = html_text.rows("".join(h.value for h in at.html), "Headline figures")
+    return {name: int(value.replace(",", "")) for name, value, _note in found}
+
+
+def html_table(at, label: str) -> tuple[list[list[str]], list[str]]:
+    return html_text.rows("".join(h.value for h in at.html), label)
+
+
 def test_overview_shows_headlines_stages_activity_and_newest_projects(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch)
     assert not at.exception
-    metrics = {m.label: m.value for m in at.metric}
+    figures = headline(at)
     con = duckdb.connect(str(demo_db), read_only=True)
     projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
     teams = con.execute("SELECT count(*) FROM teams").fetchone()[0]
+    by_stage = dict(con.execute("""
+        SELECT s.label, count(d.project_id) FROM stages s LEFT JOIN (
+            SELECT project_id, arg_max(stage, entered_on) AS stage FROM project_stages
+            WHERE entered_on <= DATE '2026-09-30' GROUP BY project_id) d USING (stage)
+        GROUP BY s.label""").fetchall())
+    newest = con.execute("""SELECT title FROM projects WHERE started_on BETWEEN DATE '2025-10-01' AND DATE '2026-09-30'
+                            ORDER BY started_on DESC, title LIMIT 10""").fetchall()
     con.close()
-    assert metrics["Projects"] == str(projects)
-    assert metrics["Teams"] == str(teams)
-    assert int(metrics["Active repositories"]) > 0 and int(metrics["Contributors"]) > 0
-    stages_fig, activity_fig = figure(at, 0), figure(at, 1)
-    assert sum(sum(values(trace["x"])) for trace in stages_fig["data"]) == projects
+    assert figures["Projects"] == projects and figures["Teams"] == teams
+    assert figures["Active repositories"] > 0 and figures["Contributors"] > 0
+
+    # Projects by stage: a row per stage with its count; R&D and Closed head their stages with their totals.
+    stage_rows, _ = html_table(at, "Projects by pathway stage on 30 Sep 2026")
+    counts = {row[0]: int(row[1]) for row in stage_rows[1:]}  # after the heading row
+    assert {k: v for k, v in counts.items() if k in by_stage} == by_stage
+    assert counts["R&D"] == by_stage["Discovery"] + by_stage["Proof of concept"]
+    assert counts["Closed"] == by_stage["Paused"] + by_stage["Retired"]
+    assert sum(by_stage.values()) == projects
+    assert [row[0] for row in stage_rows[1:]] == ["Idea", "R&D", "Discovery", "Proof of concept", "Pilot",
+                                                   "Operational", "Closed", "Paused", "Retired"]
+
+    activity_fig = figure(at, 0)  # the page's one Plotly chart
     team_traces = {trace["name"] for trace in activity_fig["data"]}
     assert len(team_traces) >= 5
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) > 0
+
+    rows, links = html_table(at, "The newest projects, newest first")
+    assert rows[0] == ["Started", "Project", "Lead team", "Stage", "Repos"]
+    assert len(rows) == len(newest) + 1 and all(row[1].startswith(title) for row, (title,) in zip(rows[1:], newest))
+    assert len(links) == len(newest) and all(link.startswith("projects?") and "project=" in link for link in links)
     assert any("Demo data" in i.value for i in at.info)
 
 
@@ -83,19 +114,18 @@ def test_team_filter_from_the_url_narrows_every_figure(demo_db, monkeypatch):
     assert not one_team.exception
     assert one_team.multiselect(key="team").value == ["ai-imaging"]
     assert one_team.selectbox(key="period").value == "all-time"
-    names = {trace["name"] for trace in figure(one_team, 1)["data"]}
+    names = {trace["name"] for trace in figure(one_team, 0)["data"]}
     assert names == {"AI Imaging"}
-    all_m = {m.label: int(m.value) for m in everyone.metric}
-    one_m = {m.label: int(m.value) for m in one_team.metric}
+    all_m, one_m = headline(everyone), headline(one_team)
     assert one_m["Teams"] == 1
     assert one_m["Projects"] < all_m["Projects"]
 
 
 def test_period_changes_the_figures(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch)
-    last_year = {m.label: int(m.value) for m in at.metric}
+    last_year = headline(at)
     at.selectbox(key="period").set_value("all-time").run()
-    all_time = {m.label: int(m.value) for m in at.metric}
+    all_time = headline(at)
     assert all_time["Contributors"] >= last_year["Contributors"]
     assert all_time["Active repositories"] > last_year["Active repositories"]
 

@@ -1,0 +1,110 @@
+"""Parts of a page written as plain HTML (st.html), where Streamlit elements or a Plotly chart
+would cost the browser more than they give: the Overview's headline figures, its projects by
+stage and its newest projects.
+
+A seven-bar chart drawn by Plotly.js, a ten-row table drawn by Streamlit's data grid and nine
+metric elements took about 60, 35 and 25 ms of the browser's time on every visit to the
+Overview (BENCHMARKS.md), for what HTML and CSS draw in a millisecond or two. These are real HTML tables: screen
+readers read them row by row, they print, and their text can be copied. Everything written by
+people (titles, summaries) is escaped, so it shows as text and never as markup.
+"""
+from __future__ import annotations
+
+import html
+import itertools
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from dashboard import theme
+
+STYLE = """<style>
+.ai-table { border-collapse: collapse; width: 100%; margin: 0 0 0.5rem; font-size: 1rem; line-height: 1.4; }
+.ai-table th, .ai-table td { padding: 0.3rem 0.75rem 0.3rem 0; border-bottom: 1px solid #E8EDEE; text-align: left; vertical-align: top; }
+.ai-table thead th { color: #4B5C68; font-weight: 600; font-size: 0.875rem; border-bottom: 1px solid #AEB7BD; }
+.ai-table .ai-num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.ai-table .ai-nowrap { white-space: nowrap; }
+.ai-table a { color: #005EB8; }
+.ai-table .ai-note { display: block; color: #4B5C68; font-size: 0.875rem; }
+dl.ai-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0.5rem 1rem; margin: 0 0 0.5rem; padding: 0; }
+.ai-figures dt { font-size: 0.875rem; line-height: 1.4; }
+.ai-figures dd { margin: 0; }
+.ai-figures .ai-value { font-size: 2.25rem; line-height: 1.25; font-variant-numeric: tabular-nums; }
+.ai-figures .ai-note { color: #4B5C68; font-size: 0.875rem; line-height: 1.4; }
+.ai-stages td, .ai-stages th { vertical-align: middle; }
+.ai-stages tbody th { font-weight: 400; }
+.ai-stages .ai-phase th { font-weight: 600; padding-top: 0.6rem; border-bottom: none; }
+.ai-stages .ai-in { padding-left: 1.25rem; }
+.ai-stages .ai-bar { width: 65%; padding-right: 0; }
+.ai-stages .ai-bar span { display: block; height: 1.25rem; min-width: 2px; }
+</style>"""
+
+
+def figures(items: list[tuple[str, int, str]], *, label: str) -> str:
+    """Headline figures, each (name, value, what it counts): the name small, the value large,
+    and what it counts under it, in plain view rather than behind a help icon."""
+    cells = "".join(f'<div><dt>{_text(name)}</dt><dd class="ai-value">{value:,}</dd><dd class="ai-note">{_text(note)}</dd></div>'
+                    for name, value, note in items)
+    return f'{STYLE}<dl class="ai-figures" aria-label="{_text(label)}">{cells}</dl>'
+
+
+def phase_name(phase: str) -> str:
+    """A pathway phase as people write it: "Idea", "R&D", "Pilot", "Operational", "Closed"."""
+    return phase if phase == "R&D" else phase.capitalize()
+
+
+def stage_bars(stages: pd.DataFrame, *, label: str) -> str:
+    """Projects at each pathway stage (rows of `stage`, `label`, `phase`, `projects`, in pathway
+    order) as a table with a bar per stage in the stage's colour. A phase of two or more stages
+    (R&D, Closed) heads its stages with its total; a phase of one stage is that stage's row."""
+    rows = list(zip(stages.stage.tolist(), stages.label.tolist(), stages.phase.tolist(),
+                    [int(n) for n in stages.projects.tolist()]))
+    widest = max([n for *_, n in rows] + [1])
+    groups = []
+    for phase, group in itertools.groupby(rows, key=lambda row: row[2]):  # rows come in pathway order
+        group = list(group)
+        several = len(group) > 1
+        cells = []
+        if several:
+            cells.append(f'<tr class="ai-phase"><th scope="rowgroup">{_text(phase_name(phase))}</th>'
+                         f'<th class="ai-num">{sum(n for *_, n in group):,}</th><td aria-hidden="true"></td></tr>')
+        for stage, name, _, projects in group:
+            indent = ' class="ai-in"' if several else ""
+            cells.append(f'<tr><th scope="row"{indent}>{_text(name)}</th><td class="ai-num">{projects:,}</td>'
+                         f'<td class="ai-bar" aria-hidden="true">{_bar(projects / widest, theme.STAGE_COLOURS.get(stage, theme.UNMAPPED))}</td></tr>')
+        groups.append(f"<tbody>{''.join(cells)}</tbody>")
+    return (f'{STYLE}<table class="ai-table ai-stages" aria-label="{_text(label)}">'
+            '<thead><tr><th scope="col">Stage</th><th scope="col" class="ai-num">Projects</th>'
+            '<td aria-hidden="true"></td></tr></thead>' + "".join(groups) + "</table>")
+
+
+def newest_projects(newest: pd.DataFrame, *, link_params: list[tuple[str, str]], label: str) -> str:
+    """Projects (rows of `started_on`, `title`, `summary`, `lead_team`, `stage`, `repositories`)
+    as a table, each title a link to the project's record on the Projects page; `link_params`
+    (the page's own query parameters: its team and period) go with each link."""
+    rows = []
+    for row in newest.itertuples(index=False):
+        href = "projects?" + urlencode([*((k, v) for k, v in link_params if k != "project"), ("project", row.title)])
+        summary = f'<span class="ai-note">{_text(row.summary)}</span>' if _given(row.summary) else ""
+        rows.append(
+            f'<tr><td class="ai-nowrap">{row.started_on.day} {row.started_on:%b %Y}</td>'
+            f'<td><a href="{_text(href)}" target="_self">{_text(row.title)}</a>{summary}</td>'
+            f'<td class="ai-nowrap">{_text(row.lead_team)}</td><td class="ai-nowrap">{_text(row.stage)}</td>'
+            f'<td class="ai-num">{int(row.repositories):,}</td></tr>')
+    return (f'{STYLE}<table class="ai-table" aria-label="{_text(label)}"><thead><tr>'
+            '<th scope="col">Started</th><th scope="col">Project</th><th scope="col">Lead team</th>'
+            '<th scope="col">Stage</th><th scope="col" class="ai-num">Repos</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _bar(share: float, colour: str) -> str:
+    """A bar `share` (0 to 1) of its cell's width; none for nothing, so a zero shows no sliver."""
+    return f'<span style="width: {100 * share:.1f}%; background: {colour}"></span>' if share > 0 else ""
+
+
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value).strip() != ""
+
+
+def _text(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
