@@ -66,12 +66,12 @@ def test_signed_out_the_app_asks_to_sign_in_then_the_operator_gets_the_refresh(p
     page.goto(signin_app)
     page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
-    assert page.locator('[data-testid="stMetric"]').count() == 0
+    assert page.get_by_label("Headline figures").count() == 0
 
     sign_in(page, signin_app, "ops")
     assert "Olu Operator" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert "operator" in page.locator('[data-testid="stSidebar"]').inner_text()
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    page.get_by_label("Headline figures").wait_for(timeout=60_000)  # the Overview
     page.locator('[data-testid="stSidebarNav"] a', has_text="Data").click()
     page.get_by_role("button", name="Refresh now").wait_for(timeout=60_000)
 
@@ -82,13 +82,13 @@ def test_signed_out_the_app_asks_to_sign_in_then_the_operator_gets_the_refresh(p
     page.wait_for_url(f"{signin_app}/**")
     page.goto(signin_app)
     page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
-    assert page.locator('[data-testid="stMetric"]').count() == 0
+    assert page.get_by_label("Headline figures").count() == 0
 
 
 def test_a_viewer_signs_in_and_sees_no_refresh(page, signin_app):
     sign_in(page, signin_app, "viewer")
     assert "viewer" in page.locator('[data-testid="stSidebar"]').inner_text()
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    page.get_by_label("Headline figures").wait_for(timeout=60_000)  # the Overview
     page.locator('[data-testid="stSidebarNav"] a', has_text="Data").click()
     page.get_by_text("Refreshes run on the schedule").wait_for(timeout=60_000)
     assert page.get_by_role("button", name="Refresh now").count() == 0
