@@ -16,7 +16,8 @@ from etl.config import ROOT
 
 PAGES = ROOT / "pages"
 
-st.set_page_config(page_title="Assembly Insights", page_icon=":material/insights:", layout="wide")
+# The icon is served by the app itself: a Material icon would be fetched from Google on every visit.
+st.set_page_config(page_title="Assembly Insights", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.svg"), layout="wide")
 theme.register()
 access.gate()  # with sign-in on: signed-out people are asked to sign in, unknown ones refused
 

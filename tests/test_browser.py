@@ -183,6 +183,22 @@ def test_every_page_draws_its_charts_in_the_browser(server, page):
         page.screenshot(path=str(ARTIFACTS / f"page-{slug}.png"))
 
 
+def test_no_page_asks_any_other_host_for_anything(server, page):
+    """Viewing the dashboard tells no one else: every request the browser makes, on every page,
+    goes to the dashboard's own server (no fonts, icons or scripts from elsewhere)."""
+    elsewhere = []
+    page.on("request", lambda r: None if r.url.startswith((server["url"], "data:", "blob:")) else elsewhere.append(r.url))
+    page.goto(server["url"])
+    wait_for_app(page)
+    for link in page.locator('[data-testid="stSidebarNav"] a').all():
+        link.click()
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        page.wait_for_timeout(300)
+    assert page.title() == "Assembly Insights"
+    assert page.evaluate("[...document.querySelectorAll('link[rel*=icon]')].map((l) => l.href)")[0].startswith("data:image/svg")
+    assert elsewhere == []
+
+
 def test_hovering_a_bar_names_every_value_it_shows(server, page):
     """The hover label of a chart whose axis has no title still names each line: on the Overview's
     activity chart, "Month: Sep 2026" (the month, not its first day) rather than "x: Sep 1, 2026"."""
