@@ -11,9 +11,9 @@ Steps (each prints as it goes; a table with budgets comes last; exit 1 if a budg
 3. The real server (`streamlit run`) in Debian's Chromium: the first visit, and the first visit
    to every other page (shown, not budgeted: the server imports each page's modules then);
    then, moving between pages with the sidebar as a viewer does, the Overview cold (after the
-   warehouse file is replaced, as by a refresh) and warm (median of WARM_VISITS), and every other page
+   warehouse file is replaced, as by a refresh) and warm (median of eleven), and every other page
    cold; the server's peak memory (VmHWM). Timed on the browser's clock from the click reaching
-   the page until the script has finished and the page's charts are drawn (Playwright's own
+   the page until the script has finished and the page's charts and tables are drawn (Playwright's own
    checks before it clicks are not counted). Budgets 2 s cold, 300 ms warm, 1 GB.
 4. The GitHub ETL against tests/github_server.py (a local server speaking GitHub's REST API):
    requests and seconds per repository for a first load, and the cost of a refresh when nothing
@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 PAGES = ["overview", "projects", "pathway", "tech_stack", "radar", "collaboration", "repositories", "reports", "data"]
 BUDGET = {"build": 60.0, "cold": 2.0, "warm": 0.3, "memory_mb": 1024}
-# Warm visits to the Overview in Chromium. One visit varies by +-50 ms on a shared two-core VM
-# (BENCHMARKS.md); the median of eleven is steady to about 10 ms between runs, five was not.
+# Warm visits to the Overview in Chromium. Single visits range over 200 ms on a shared two-core
+# VM, and medians of five moved by up to 85 ms between runs of the same code (BENCHMARKS.md).
 WARM_VISITS = 11
 
 
