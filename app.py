@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, blocks, data, filters, periods, theme
+from dashboard import access, data, filters, periods, theme
 from etl import warehouse
 from etl.config import ROOT
 
@@ -68,8 +68,6 @@ if latest.contents == "demo":
         "in the README.",
         icon=":material/science:",
     )
-
-st.html(blocks.STYLE)  # the look of the HTML parts of pages, once for every page
 
 navigation = st.navigation([
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -2,16 +2,18 @@
 would cost the browser more than they give: the Overview's headline figures, its projects by
 stage and its newest projects.
 
-A seven-bar chart drawn by Plotly.js, a ten-row table drawn by Streamlit's data grid and nine
-metric elements took about 60, 35 and 25 ms of the browser's time on every visit to the
-Overview (BENCHMARKS.md), for what HTML and CSS draw in a millisecond or two. These are real HTML tables: screen
-readers read them row by row, they print, and their text can be copied. Everything written by
-people (titles, summaries) is escaped, so it shows as text and never as markup.
+On every visit to the Overview, the seven-bar stage chart drawn by Plotly.js (with the five
+phase metrics under it), the ten-row table drawn by Streamlit's data grid and the four headline
+metric elements took about 55, 25-35 and 20-30 ms of the browser's time (BENCHMARKS.md), for
+what HTML and CSS draw in a millisecond or two. These are real HTML tables: screen readers read
+them row by row, they print, and their text can be copied. Everything written by people
+(titles, summaries) is escaped, so it shows as text and never as markup.
 
-Their look is STYLE, which the frame (app.py) adds to every page once: Streamlit puts a
-style-only st.html in a hidden container that stays in place from page to page, so the browser
-neither checks the rules again (Streamlit passes every st.html through DOMPurify, about 2 ms a
-copy) nor restyles the page for them on each visit.
+Their look is STYLE, which a page puts once before the first of them, in the same st.html, so
+the rules arrive with what they style. (Streamlit passes every st.html through DOMPurify, about
+2 ms for each copy of the rules, so not once per block. Sent on its own, a style-only st.html
+goes to a hidden container that Streamlit now and then empties and refills on a page switch,
+leaving the tables unstyled for a moment.)
 """
 from __future__ import annotations
 
@@ -93,7 +95,7 @@ def newest_projects(newest: pd.DataFrame, *, link_params: list[tuple[str, str]],
         summary = f'<span class="ai-note">{_text(row.summary)}</span>' if _given(row.summary) else ""
         rows.append(
             f'<tr><td class="ai-nowrap">{row.started_on.day} {row.started_on:%b %Y}</td>'
-            f'<td><a href="{_text(href)}" target="_self">{_text(row.title)}</a>{summary}</td>'
+            f'<td><a href="{_text(href)}">{_text(row.title)}</a>{summary}</td>'
             f'<td class="ai-nowrap">{_text(row.lead_team)}</td><td class="ai-nowrap">{_text(row.stage)}</td>'
             f'<td class="ai-num">{int(row.repositories):,}</td></tr>')
     return (f'<table class="ai-table" aria-label="{_text(label)}"><thead><tr>'
