@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard import theme
+from dashboard.text import day
 
 STYLE = """<style>  /* dashboard.blocks */
 .ai-table { border-collapse: collapse; width: 100%; margin: 0 0 0.5rem; font-size: 1rem; line-height: 1.4; }
@@ -94,7 +95,7 @@ def newest_projects(newest: pd.DataFrame, *, link_params: list[tuple[str, str]],
         href = "projects?" + urlencode([*((k, v) for k, v in link_params if k != "project"), ("project", row.title)])
         summary = f'<span class="ai-note">{_text(row.summary)}</span>' if _given(row.summary) else ""
         rows.append(
-            f'<tr><td class="ai-nowrap">{row.started_on.day} {row.started_on:%b %Y}</td>'
+            f'<tr><td class="ai-nowrap">{day(row.started_on)}</td>'
             f'<td><a href="{_text(href)}">{_text(row.title)}</a>{summary}</td>'
             f'<td class="ai-nowrap">{_text(row.lead_team)}</td><td class="ai-nowrap">{_text(row.stage)}</td>'
             f'<td class="ai-num">{int(row.repositories):,}</td></tr>')

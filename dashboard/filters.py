@@ -6,13 +6,13 @@ so that a copied link reproduces the view.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.periods import Period
+from dashboard.text import day
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,7 @@ class Filters:
 
     def describe(self) -> str:
         who = ", ".join(self.team_names[t] for t in self.teams) if self.teams else "all teams"
-        return f"{who} · {self.period.label} ({_day(self.period.start)} to {_day(self.period.end)})"
-
-
-def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
+        return f"{who} · {self.period.label} ({day(self.period.start)} to {day(self.period.end)})"
 
 
 def sidebar(teams: pd.DataFrame, periods: list[Period]) -> Filters:

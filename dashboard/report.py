@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from dashboard import network, printing, queries, theme
+from dashboard.text import day
 
 MOVES = {"started": "Started", "advanced": "Moved on", "deployed": "Went operational", "stopped": "Paused or retired"}
 
@@ -382,8 +383,7 @@ def _listed(value) -> list[str]:
 def _day(value) -> str:
     if value is None or pd.isna(value):
         return ""
-    value = pd.Timestamp(value)
-    return f"{value.day} {value:%b %Y}"
+    return day(pd.Timestamp(value))
 
 
 def _e(value) -> str:

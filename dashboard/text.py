@@ -14,3 +14,8 @@ def plain(text: str | None) -> str:
         return ""
     escaped = _MARKDOWN.sub(r"\\\1", html.escape(str(text), quote=False))
     return escaped.replace("\n", "  \n")
+
+
+def day(d) -> str:
+    """A date as people write it, without a leading zero: "3 Sep 2026"."""
+    return f"{d.day} {d:%b %Y}"

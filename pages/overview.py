@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dashboard import blocks, charts, data, figures, filters, theme
+from dashboard.text import day
 
 f = filters.current()
 st.title("Overview")
@@ -11,7 +12,7 @@ summary = data.query("activity_summary", **f.params()).iloc[0]
 stages = data.query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
 
 st.html(blocks.STYLE + blocks.figures([  # the blocks' style, once for the page
-    ("Projects", int(stages.projects.sum()), f"started by {f.period.end.day} {f.period.end:%b %Y}, at any stage"),
+    ("Projects", int(stages.projects.sum()), f"started by {day(f.period.end)}, at any stage"),
     ("Active repositories", int(summary.active_repositories), "with at least one commit in the period"),
     ("Contributors", int(summary.contributors), "people (not bots) with a commit in the period"),
     ("Teams", len(f.teams) or len(f.team_names), "in the current selection"),
@@ -20,7 +21,7 @@ st.html(blocks.STYLE + blocks.figures([  # the blocks' style, once for the page
 st.subheader("Projects by stage")
 # Plain HTML rather than a chart: it costs the browser a fraction as much (dashboard.blocks). The
 # Export menu still gives the same bars as a chart (PNG, SVG, HTML) and the table behind them.
-st.html(blocks.stage_bars(stages, label=f"Projects by pathway stage on {f.period.end.day} {f.period.end:%b %Y}"))
+st.html(blocks.stage_bars(stages, label=f"Projects by pathway stage on {day(f.period.end)}"))
 charts.export_menu(figures.stages_figure(stages), key="stages_chart", data=stages, title="Projects by stage")
 
 st.subheader("Activity by team")
