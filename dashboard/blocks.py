@@ -1,13 +1,14 @@
 """Parts of a page written as plain HTML (st.html), where Streamlit elements or a Plotly chart
 would cost the browser more than they give: the Overview's headline figures, its projects by
-stage and its newest projects.
+stage, its activity by team and its newest projects.
 
 On every visit to the Overview, the seven-bar stage chart drawn by Plotly.js (with the five
-phase metrics under it), the ten-row table drawn by Streamlit's data grid and the four headline
-metric elements took about 55, 25-35 and 20-30 ms of the browser's time (BENCHMARKS.md), for
-what HTML and CSS draw in a millisecond or two. These are real HTML tables: screen readers read
-them row by row, they print, and their text can be copied. Everything written by people
-(titles, summaries) is escaped, so it shows as text and never as markup.
+phase metrics under it), the ten-row table drawn by Streamlit's data grid, the four headline
+metric elements and the stacked chart of commits by team took about 55, 25-35, 20-30 and 100 ms
+of the browser's time (BENCHMARKS.md), for what HTML and CSS draw in a few milliseconds. These
+are real HTML tables: screen readers read them row by row, they print, and their text can be
+copied. Everything written by people (titles, summaries, team names) is escaped, so it shows as
+text and never as markup.
 
 Their look is STYLE, which a page puts once before the first of them, in the same st.html, so
 the rules arrive with what they style. (Streamlit passes every st.html through DOMPurify, about
@@ -45,6 +46,11 @@ dl.ai-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(11
 .ai-stages .ai-in { padding-left: 1.25rem; }
 .ai-stages .ai-bar { width: 65%; padding-right: 0; }
 .ai-stages .ai-bar span { display: block; height: 1.25rem; min-width: 2px; }
+.ai-activity td, .ai-activity th { vertical-align: middle; }
+.ai-activity tbody th { font-weight: 400; }
+.ai-activity .ai-all th, .ai-activity .ai-all td { font-weight: 600; }
+.ai-activity .ai-trend { width: 40%; min-width: 8rem; padding-right: 0; }
+.ai-spark { display: block; height: 1.75rem; border-bottom: 1px solid #AEB7BD; }
 </style>"""
 
 
@@ -86,6 +92,42 @@ def stage_bars(stages: pd.DataFrame, *, label: str) -> str:
             '<td aria-hidden="true"></td></tr></thead>' + "".join(groups) + "</table>")
 
 
+# How a trend cell adds up months when a period has too many to draw one bar each.
+GAP = 0.15  # of a bar's room left empty beside it
+BUCKETS = ((24, 1, "month"), (96, 3, "quarter"), (None, 12, "year"))
+
+
+def team_activity(activity: pd.DataFrame, *, all_label: str, label: str) -> str:
+    """Commits, contributors and active repositories per team, with a small bar chart of the
+    team's commits over the period (a bar a month, or a quarter or a year for long periods),
+    from the rows of the team_activity query: all teams together first, then each of the
+    busiest teams, then the rest together. Each row's bars are scaled to that row's busiest
+    month, from zero. Rows are named, so the bars need no team colours (forty teams would share
+    eight): NHS Blue, dark for all teams together, grey for the rest."""
+    months = [pd.Timestamp(m) for m in activity.months.iloc[0]] if len(activity) else []
+    size, unit = next((size, unit) for most, size, unit in BUCKETS if most is None or len(months) <= most)
+    spans = [_span(months[i:i + size]) for i in range(0, len(months), size)]
+    title = f"Commits per {unit}" + (f", {spans[0]} to {spans[-1]}" if spans else "")
+    rows = []
+    for row in activity.itertuples(index=False):
+        monthly = [int(n) for n in row.monthly]
+        counts = [sum(monthly[i:i + size]) for i in range(0, len(monthly), size)]
+        if row.place == 0:
+            name, colour, kind = all_label, theme.NHS_DARK_BLUE, ' class="ai-all"'
+        elif _given(row.team):
+            name, colour, kind = row.team, theme.NHS_BLUE, ""
+        else:
+            others = f"{row.teams:,} other team{'s' if row.teams != 1 else ''}"
+            name, colour, kind = (f"{others} and repositories with no team" if row.unmapped else others), theme.NHS_MID_GREY, ""
+        rows.append(f'<tr{kind}><th scope="row">{_text(name)}</th><td class="ai-num">{int(row.commits):,}</td>'
+                    f'<td class="ai-num">{int(row.contributors):,}</td><td class="ai-num">{int(row.repositories):,}</td>'
+                    f'<td class="ai-trend">{_spark(counts, spans, colour)}</td></tr>')
+    return (f'<table class="ai-table ai-activity" aria-label="{_text(label)}"><thead><tr>'
+            '<th scope="col">Team</th><th scope="col" class="ai-num">Commits</th>'
+            '<th scope="col" class="ai-num">Contributors</th><th scope="col" class="ai-num">Repositories</th>'
+            f'<th scope="col">{_text(title)}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
 def newest_projects(newest: pd.DataFrame, *, link_params: list[tuple[str, str]], label: str) -> str:
     """Projects (rows of `started_on`, `title`, `summary`, `lead_team`, `stage`, `repositories`)
     as a table, each title a link to the project's record on the Projects page; `link_params`
@@ -108,6 +150,40 @@ def newest_projects(newest: pd.DataFrame, *, link_params: list[tuple[str, str]],
 def _bar(share: float, colour: str) -> str:
     """A bar `share` (0 to 1) of its cell's width; none for nothing, so a zero shows no sliver."""
     return f'<span style="width: {100 * share:.1f}%; background: {colour}"></span>' if share > 0 else ""
+
+
+def _spark(counts: list[int], names: list[str], colour: str) -> str:
+    """Bars for `counts` (one per `names`), the largest full height and any other count at least
+    a sliver. One element draws them all, a background layer per bar, because Streamlit passes
+    every st.html through DOMPurify and an element per bar took it three times as long; the
+    element names every count on hover, and screen readers hear the first, last and largest."""
+    if not counts:
+        return ""
+    top, n = max(counts), len(counts)
+    width = 1 / n * (1 - GAP)  # each bar's share of the cell, leaving a gap between bars
+    # A layer at position p% puts its left edge at p% of (cell - layer): bar i starts at i / n.
+    layers = ", ".join(
+        f"linear-gradient({colour}, {colour}) {100 * i / n / (1 - width) if n > 1 else 0:.2f}% 100% / "
+        f"{100 * width:.2f}% {max(1, round(100 * count / top))}% no-repeat"
+        for i, count in enumerate(counts) if count)
+    every = "; ".join(f"{name}: {count:,}" for name, count in zip(names, counts))
+    if not top:
+        said = f"No commits from {names[0]} to {names[-1]}"
+    elif n == 1:
+        said = f"{counts[0]:,} commits in {names[0]}"
+    else:
+        said = (f"{counts[0]:,} commits in {names[0]}, {counts[-1]:,} in {names[-1]}; "
+                f"the most, {top:,}, in {names[counts.index(top)]}")
+    return (f'<span class="ai-spark" role="img" aria-label="{_text(said)}" title="{_text("Commits: " + every)}"'
+            f' style="background: {layers or "none"}"></span>')
+
+
+def _span(months: list[pd.Timestamp]) -> str:
+    """Consecutive months as people write them: "Oct 2025", "Oct–Dec 2025", "Nov 2025–Oct 2026"."""
+    first, last = months[0], months[-1]
+    if first == last:
+        return f"{first:%b %Y}"
+    return f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%b %Y}–{last:%b %Y}"
 
 
 def _given(value) -> bool:

@@ -4,17 +4,20 @@ import streamlit as st
 from dashboard import blocks, charts, data, figures, filters, theme
 from dashboard.text import day
 
+TOP_TEAMS = 10  # teams with a row of their own under Activity by team; the rest share one
+
 f = filters.current()
 st.title("Overview")
 st.caption(f.describe())
 
-summary = data.query("activity_summary", **f.params()).iloc[0]
+activity = data.query("team_activity", **f.params(), top=TOP_TEAMS)
+every = activity.iloc[0]  # all the chosen teams together
 stages = data.query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
 
 st.html(blocks.STYLE + blocks.figures([  # the blocks' style, once for the page
     ("Projects", int(stages.projects.sum()), f"started by {day(f.period.end)}, at any stage"),
-    ("Active repositories", int(summary.active_repositories), "with at least one commit in the period"),
-    ("Contributors", int(summary.contributors), "people (not bots) with a commit in the period"),
+    ("Active repositories", int(every.repositories), "with at least one commit in the period"),
+    ("Contributors", int(every.contributors), "people (not bots) with a commit in the period"),
     ("Teams", len(f.teams) or len(f.team_names), "in the current selection"),
 ], label="Headline figures"))
 
@@ -25,15 +28,22 @@ st.html(blocks.stage_bars(stages, label=f"Projects by pathway stage on {day(f.pe
 charts.export_menu(figures.stages_figure(stages), key="stages_chart", data=stages, title="Projects by stage")
 
 st.subheader("Activity by team")
-monthly = data.query("commits_by_team_month", **f.params())
-if monthly.empty:
+if not every.commits:
     st.info("No commits in this period for the chosen teams.")
 else:
+    # A table with a small bar chart per team rather than one stacked chart: it names the ten
+    # busiest teams, where the chart had seven colours and a grey "other" that dwarfed them, and
+    # the browser draws it in a fraction of the chart's time (dashboard.blocks). The Export menu
+    # gives the stacked chart and its data.
+    st.html(blocks.team_activity(activity, all_label="All selected teams" if f.teams else "All teams",
+                                 label=f"Activity by team, {f.period.label}"))
+    monthly = data.query("commits_by_team_month", **f.params())
     colours = theme.team_colours(data.query("team_list"))
-    charts.show(figures.activity_figure(monthly, colours), key="activity_chart", data=monthly, title="Commits by team per month",
-                    alt="Stacked bar chart of commits per month, one colour per team owning the repositories.")
-    st.caption("Commits by people (not bots) to repositories each team owns, per month."
-               + (" " + figures.FOLDED_NOTE if figures.folded(monthly) else ""))
+    charts.export_menu(figures.activity_figure(monthly, colours), key="activity_chart", data=monthly,
+                       title="Commits by team per month")
+    st.caption("Commits by people (not bots) to repositories each team owns, busiest teams first"
+               + (f"; the {TOP_TEAMS} busiest have a row each, the rest share one. Choose teams in the sidebar to "
+                  "see any of them." if len(activity) > TOP_TEAMS + 1 else "."))
 
 st.subheader("Newest projects")
 newest = data.query("newest_projects", **f.params(), max_rows=10)

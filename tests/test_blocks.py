@@ -74,3 +74,85 @@ def test_headline_figures_name_each_value_and_what_it_counts():
     rows, _ = html_text.rows(body, "Headline figures")
     assert rows == [["Projects", "12,345", "started by 30 Sep 2026"], ["<Teams>", "8", "in the selection"]]
     assert "<Teams>" not in body
+
+
+def activity(months: int, rows: list[dict], start: str = "2025-10-01") -> pd.DataFrame:
+    """Rows as the team_activity query gives them, over `months` months from `start`."""
+    dates = list(pd.date_range(start, periods=months, freq="MS").to_numpy())
+    base = {"team_id": None, "team": None, "teams": 1, "unmapped": False, "contributors": 3, "repositories": 2}
+    return pd.DataFrame([{**base, **row, "months": dates, "commits": sum(row["monthly"])} for row in rows])
+
+
+def trends(body: str) -> list[dict]:
+    """Each trend cell: what it says to screen readers and on hover, and its bars as drawn:
+    (where the bar starts and how wide it is, as shares of the cell; its height in %; colour)."""
+    out = []
+    for said, hover, style in re.findall(r'<span class="ai-spark" role="img" aria-label="([^"]*)" title="([^"]*)" '
+                                         r'style="background: ([^"]*)"></span>', body):
+        bars = []
+        for colour, position, width, height in re.findall(
+                r"linear-gradient\((#\w{6}), \1\) ([\d.]+)% 100% / ([\d.]+)% (\d+)% no-repeat", style):
+            share = float(width) / 100  # a layer at p% has its left edge at p% of (cell - layer)
+            bars.append((round(float(position) / 100 * (1 - share), 3), share, int(height), colour))
+        out.append({"said": said, "hover": hover, "bars": bars})
+    return out
+
+
+def test_team_activity_lists_all_teams_then_the_busiest_then_the_rest():
+    rows = activity(12, [
+        {"place": 0, "teams": 4, "unmapped": True, "monthly": [10] * 12, "contributors": 40, "repositories": 1500},
+        {"place": 1, "team_id": "a", "team": "Skunk <works>", "monthly": [0] * 10 + [15, 60]},
+        {"place": 2, "team_id": "unmapped", "team": "No team", "monthly": [3] * 12},
+        {"place": 3, "teams": 2, "unmapped": False, "monthly": [1] * 12},
+    ])
+    body = blocks.team_activity(rows, all_label="All teams", label="Activity")
+    found, _ = html_text.rows(body, "Activity")
+    assert found == [["Team", "Commits", "Contributors", "Repositories", "Commits per month, Oct 2025 to Sep 2026"],
+                     ["All teams", "120", "40", "1,500", ""],
+                     ["Skunk <works>", "75", "3", "2", ""],
+                     ["No team", "36", "3", "2", ""],
+                     ["2 other teams", "12", "3", "2", ""]]
+    assert "<works>" not in body  # a team's name is text, never markup
+    every, skunk, *_ = trends(body)
+    assert len(trends(body)) == 4
+    # A bar a month, side by side across the cell with a gap between them, all full height when even.
+    assert [start for start, *_ in every["bars"]] == [round(i / 12, 3) for i in range(12)]
+    assert all(width == every["bars"][0][1] and 0.8 / 12 < width < 1 / 12 for _, width, _, _ in every["bars"])
+    assert [height for *_, height, _ in every["bars"]] == [100] * 12
+    # Each row is scaled to its own busiest month; a month without commits has no bar.
+    assert [(start, height) for start, _, height, _ in skunk["bars"]] == [(round(10 / 12, 3), 25), (round(11 / 12, 3), 100)]
+    assert skunk["said"] == "0 commits in Oct 2025, 60 in Sep 2026; the most, 60, in Sep 2026"
+    assert skunk["hover"] == ("Commits: Oct 2025: 0; Nov 2025: 0; Dec 2025: 0; Jan 2026: 0; Feb 2026: 0; Mar 2026: 0; "
+                              "Apr 2026: 0; May 2026: 0; Jun 2026: 0; Jul 2026: 0; Aug 2026: 15; Sep 2026: 60")
+    # All teams in dark blue, each team in NHS Blue, the rest in grey.
+    assert [trend["bars"][0][3] for trend in trends(body)] == [
+        theme.NHS_DARK_BLUE, theme.NHS_BLUE, theme.NHS_BLUE, theme.NHS_MID_GREY]
+
+
+def test_team_activity_names_the_rest_with_repositories_no_team_owns():
+    rows = activity(12, [{"place": 0, "monthly": [2] * 12}, {"place": 11, "teams": 1, "unmapped": True, "monthly": [2] * 12}])
+    found, _ = html_text.rows(blocks.team_activity(rows, all_label="All selected teams", label="A"), "A")
+    assert [row[0] for row in found[1:]] == ["All selected teams", "1 other team and repositories with no team"]
+
+
+def test_team_activity_adds_up_quarters_and_years_for_long_periods():
+    quarterly = activity(25, [{"place": 0, "monthly": list(range(1, 26))}], start="2024-02-01")
+    body = blocks.team_activity(quarterly, all_label="All teams", label="A")
+    found, _ = html_text.rows(body, "A")
+    assert found[0][-1] == "Commits per quarter, Feb–Apr 2024 to Feb 2026"  # the last quarter is one month so far
+    (trend,) = trends(body)
+    assert trend["hover"].startswith("Commits: Feb–Apr 2024: 6; May–Jul 2024: 15; ")
+    assert trend["hover"].endswith("; Nov 2025–Jan 2026: 69; Feb 2026: 25")
+    assert len(trend["bars"]) == 9 and trend["bars"][-1][2] == 36  # 25 of the busiest quarter's 69
+
+    yearly = activity(100, [{"place": 0, "monthly": [1] * 100}], start="2017-11-01")
+    body = blocks.team_activity(yearly, all_label="All teams", label="A")
+    assert html_text.rows(body, "A")[0][0][-1] == "Commits per year, Nov 2017–Oct 2018 to Nov 2025–Feb 2026"
+    assert [height for *_, height, _ in trends(body)[0]["bars"]] == [100] * 8 + [33]  # four months of twelve
+
+
+def test_team_activity_with_no_commits_says_so_and_draws_nothing():
+    body = blocks.team_activity(activity(3, [{"place": 0, "monthly": [0, 0, 0]}]), all_label="All teams", label="A")
+    (trend,) = trends(body)
+    assert trend["said"] == "No commits from Oct 2025 to Dec 2025" and trend["bars"] == []
+    assert 'style="background: none"' in body

@@ -95,8 +95,15 @@ def page():
 
 
 def wait_for_app(page) -> None:
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', state="visible", timeout=60_000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    """The page's script has run to the end, its title is on screen and its charts are drawn.
+    (Parts Streamlit loads on first use, such as st.html's, may still be on their way: wait for
+    those by their locators.)"""
+    page.wait_for_selector('[data-testid="stMain"] h1', state="visible", timeout=60_000)
+    page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
+        .getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stStatusWidget"]')
+        && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every((c) => c.querySelector('.main-svg'))""",
+                           timeout=60_000)
 
 
 def test_team_filter_survives_page_switch_in_page_and_url(server, page):
@@ -161,7 +168,7 @@ def test_script_in_a_project_description_shows_as_text_and_does_not_run(tmp_path
 
 def test_every_page_draws_its_charts_in_the_browser(server, page):
     """Each page of the navigation, opened from its link, renders its title, its charts, and no error."""
-    pages = {"Overview": ("overview", "Overview", True), "Projects": ("projects", "Projects", False),
+    pages = {"Overview": ("overview", "Overview", False), "Projects": ("projects", "Projects", False),
              "Pathway": ("pathway", "R&D to operational pathway", True), "Tech stack": ("tech_stack", "Tech stack", True),
              "Tech radar": ("radar", "Tech radar", True), "Collaboration": ("collaboration", "Collaboration across teams", True),
              "Repositories": ("repositories", "Repositories", False), "Reports": ("reports", "Reports", False),
@@ -200,21 +207,20 @@ def test_no_page_asks_any_other_host_for_anything(server, page):
 
 
 def test_hovering_a_bar_names_every_value_it_shows(server, page):
-    """The hover label of a chart whose axis has no title still names each line: on the Overview's
-    activity chart, "Month: Sep 2026" (the month, not its first day) rather than "x: Sep 1, 2026"."""
-    page.goto(server["url"])
+    """The hover label of a chart whose axis has no title still names each line: on the Pathway's
+    projects by lead team, "Stage: Pilot" rather than "x: Pilot"."""
+    page.goto(f"{server['url']}/pathway")
     wait_for_app(page)
-    chart = page.locator('[data-testid="stPlotlyChart"]').first  # the Overview's one Plotly chart
-    bar = chart.locator(".bars path").last
+    chart = page.locator(".st-key-by_team_chart [data-testid='stPlotlyChart']")
+    bar = chart.locator(".bars path").first
     bar.scroll_into_view_if_needed()
     box = bar.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     label = chart.locator(".hoverlayer .hovertext")
     label.wait_for(timeout=10_000)
     lines = label.locator("text.nums tspan.line").all_text_contents()
-    assert re.fullmatch(r"Month: [A-Z][a-z]{2} \d{4}", lines[1]), lines
-    assert re.fullmatch(r"Commits: [\d,]+", lines[2]), lines
-    assert re.fullmatch(r"Contributors: \d+", lines[3]), lines
+    assert re.fullmatch(r"Stage: [A-Z][a-z ]+", lines[1]), lines
+    assert re.fullmatch(r"Projects: \d+", lines[2]), lines
 
 
 def test_a_newest_project_opens_its_record_with_the_same_filters(server, page):
@@ -234,17 +240,32 @@ def test_a_newest_project_opens_its_record_with_the_same_filters(server, page):
 
 
 def test_overview_tables_read_as_tables(server, page):
-    """Projects by stage and the newest projects are HTML tables a screen reader can walk: named,
-    with column headers, and the stage names as row headers."""
+    """Projects by stage, activity by team and the newest projects are HTML tables a screen reader
+    can walk: named, with column headers, and the stages and teams as row headers."""
     page.goto(server["url"])
     wait_for_app(page)
     stages = page.get_by_role("table", name=re.compile(r"^Projects by pathway stage on "))
+    activity = page.get_by_role("table", name="Activity by team, Last 12 months")
+    newest = page.get_by_role("table", name="The newest projects, newest first")
+    for table in (stages, activity, newest):
+        table.wait_for()
     assert stages.get_by_role("columnheader").all_inner_texts()[:2] == ["Stage", "Projects"]
     assert "Proof of concept" in stages.get_by_role("rowheader").all_inner_texts()
-    newest = page.get_by_role("table", name="The newest projects, newest first")
     assert newest.get_by_role("columnheader").all_inner_texts() == ["Started", "Project", "Lead team", "Stage", "Repos"]
     assert newest.get_by_role("row").count() > 1
     assert page.get_by_label("Headline figures").inner_text().startswith("Projects")
+    assert activity.get_by_role("columnheader").all_inner_texts()[:4] == ["Team", "Commits", "Contributors", "Repositories"]
+    assert activity.get_by_role("rowheader").all_inner_texts()[0] == "All teams"
+    # Each row's trend is one picture to a screen reader, named by what it shows.
+    trends = activity.get_by_role("img")
+    assert trends.count() == activity.get_by_role("rowheader").count()
+    assert re.fullmatch(r"[\d,]+ commits in Oct 2025, [\d,]+ in Sep 2026; the most, [\d,]+, in [A-Z][a-z]{2} 20\d\d",
+                        trends.first.get_attribute("aria-label"))
+    # Styled: a bar a month (a background layer each) in a cell 1.75rem high, every month named on hover.
+    box = trends.first.bounding_box()
+    assert box["height"] == pytest.approx(28, abs=1.5) and box["width"] > 300
+    assert trends.first.evaluate("(t) => getComputedStyle(t).backgroundImage.split('linear-gradient(').length - 1") == 12
+    assert trends.first.get_attribute("title").count(": ") == 13  # "Commits: Oct 2025: 1,234; ..."
     # Styled by dashboard.blocks.STYLE, sent once with the page's first block.
     widths = stages.locator(".ai-bar span").evaluate_all("(bars) => bars.map((b) => b.getBoundingClientRect().width)")
     cell = stages.locator(".ai-bar").first.evaluate("(c) => c.getBoundingClientRect().width")
@@ -280,6 +301,15 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
     con.close()
     assert table.projects.sum() == projects
+
+    # The activity table's menu gives the stacked chart's data: commits by team per month.
+    page.keyboard.press("Escape")
+    page.locator('[data-testid="stPopover"] button:visible', has_text="Export").nth(1).click()
+    with page.expect_download(timeout=30_000) as csv_download:
+        page.get_by_role("button", name="Data (CSV)").locator("visible=true").click()
+    assert csv_download.value.suggested_filename == "commits-by-team-per-month.csv"
+    monthly = pd.read_csv(csv_download.value.path())
+    assert {"month", "team", "commits", "contributors"} <= set(monthly.columns) and monthly.commits.sum() > 0
 
 
 def _chart_specs(demo_db, monkeypatch) -> dict[str, str]:

@@ -2,7 +2,8 @@
 the dashboard over it, with many teams folded into "Other teams" on team charts."""
 from __future__ import annotations
 
-import json
+import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -11,8 +12,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import figures
+from dashboard import data, figures, theme
 from etl import config, nhs_scale, warehouse
+from tests import html_text
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +49,21 @@ def test_the_same_seed_gives_the_same_rows():
     assert first == again
 
 
-def test_overview_folds_forty_teams_into_seven_and_other(nhs_db, monkeypatch):
+def test_overview_names_the_ten_busiest_of_forty_teams_and_adds_up_the_rest(nhs_db, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv("DSA_DB", str(nhs_db))
     at = AppTest.from_file(str(config.ROOT / "tests" / "app_entry.py"), default_timeout=120).run()
     assert not at.exception, [e.message for e in at.exception]
-    activity = json.loads(at.get("plotly_chart")[0].proto.spec)  # the Overview's one Plotly chart
-    names = [trace["name"] for trace in activity["data"]]
+    rows, _ = html_text.rows("".join(h.value for h in at.html), "Activity by team, Last 12 months")
+    assert rows[1][0] == "All teams" and len(rows) == 1 + 1 + 10 + 1
+    assert re.fullmatch(r"\d+ other teams( and repositories with no team)?", rows[-1][0])
+    commits = [int(row[1].replace(",", "")) for row in rows[1:]]
+    assert commits[0] == sum(commits[1:]) and commits[1:11] == sorted(commits[1:11], reverse=True)
+    assert any("the 10 busiest have a row each" in c.value for c in at.caption)
+    # The chart the Export menu gives folds the forty teams into seven and the rest, as every team chart does.
+    monthly = data.query("commits_by_team_month", date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30), teams=[])
+    names = [trace.name for trace in figures.activity_figure(monthly, theme.team_colours(data.query("team_list"))).data]
     assert len(names) == 8 and names[-1] == figures.OTHER_TEAMS
-    assert any(figures.OTHER_TEAMS in c.value for c in at.caption)
     st.cache_data.clear()
     st.cache_resource.clear()
