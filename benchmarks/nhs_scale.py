@@ -19,6 +19,8 @@ Steps (each prints as it goes; a table with budgets comes last; exit 1 if a budg
 4. The GitHub ETL against tests/github_server.py (a local server speaking GitHub's REST API):
    requests and seconds per repository for a first load, and the cost of a refresh when nothing
    changed. Budget ceil(repositories/100) + 3 requests.
+The table also times a fixed loop of pure Python before and after step 3: the machine's speed at
+the time, since a shared VM runs the same code faster or slower from one hour to the next.
 """
 from __future__ import annotations
 
@@ -200,6 +202,18 @@ def etl(repos: int) -> dict:
     return out
 
 
+def reference_workload() -> float:
+    """Seconds for a fixed single-core piece of pure Python, median of five: how fast this machine
+    is running right now. A shared VM's speed drifts from hour to hour, and every other figure
+    drifts with it; this row lets runs be compared."""
+    took = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i % 7 for i in range(1_000_000))
+        took.append(time.perf_counter() - started)
+    return statistics.median(took)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="where to build the warehouse (default: a temporary folder)")
@@ -225,7 +239,9 @@ def main() -> int:
     print("2. Every page through AppTest", flush=True)
     pages = apptest_pages(db)
     print("3. The real server in Chromium", flush=True)
+    speed = [reference_workload()]
     real = browser_pages(db)
+    speed.append(reference_workload())
     print("4. GitHub ETL against the test server", flush=True)
     gh = etl(args.etl_repos)
 
@@ -233,6 +249,9 @@ def main() -> int:
 
     def row(what: str, figure: str, budget: str, ok: bool | None) -> None:  # None: no budget
         rows.append((what, figure, budget, ok))
+
+    row("reference workload (a fixed loop of pure Python, one core; how fast the machine ran), "
+        "before and after the Chromium part", " / ".join(f"{1000 * took:.0f}" for took in speed) + " ms", "-", None)
 
     if built is not None:
         row("warehouse build (" + ", ".join(f"{n:,} {t}" for t, n in size.items()) + ")",

@@ -156,3 +156,9 @@ def test_team_activity_with_no_commits_says_so_and_draws_nothing():
     (trend,) = trends(body)
     assert trend["said"] == "No commits from Oct 2025 to Dec 2025" and trend["bars"] == []
     assert 'style="background: none"' in body
+
+
+def test_headings_and_notes_are_text_with_an_id_to_link_to():
+    assert blocks.heading("Activity by team") == '<h3 class="ai-h" id="activity-by-team">Activity by team</h3>'
+    assert blocks.heading("R&D <now>") == '<h3 class="ai-h" id="r-d-now">R&amp;D &lt;now&gt;</h3>'
+    assert blocks.note("Bots <b>left</b> out") == '<p class="ai-caption">Bots &lt;b&gt;left&lt;/b&gt; out</p>'

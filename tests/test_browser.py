@@ -249,6 +249,9 @@ def test_overview_tables_read_as_tables(server, page):
     newest = page.get_by_role("table", name="The newest projects, newest first")
     for table in (stages, activity, newest):
         table.wait_for()
+    # Section headings are headings (written with the tables, as Streamlit writes a subheader).
+    sections = page.locator('[data-testid="stMain"]').get_by_role("heading", level=3).all_inner_texts()
+    assert sections == ["Projects by stage", "Activity by team", "Newest projects"]
     assert stages.get_by_role("columnheader").all_inner_texts()[:2] == ["Stage", "Projects"]
     assert "Proof of concept" in stages.get_by_role("rowheader").all_inner_texts()
     assert newest.get_by_role("columnheader").all_inner_texts() == ["Started", "Project", "Lead team", "Stage", "Repos"]
