@@ -69,7 +69,7 @@ def cached(builder):
 
 
 def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
-    """Draw `fig` (NHS theme) with an Export menu under it. `data` is the table behind the chart,
+    """Draw `fig` (NHS theme) with an Export button under it. `data` is the table behind the chart,
     offered as CSV and XLSX; `title` names the files (the key when not given)."""
     theme.for_browser(fig)  # done already for figures from `cached`
     st.plotly_chart(fig, theme=None, key=key, alt=alt)
@@ -77,26 +77,33 @@ def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None
 
 
 def export_menu(fig: go.Figure, *, key: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
-    name = _file_name(title or key)
+    """An Export button under a chart. It opens a dialog with the chart's downloads, made only
+    then: a menu holding them on the page cost the browser about 8 ms for every chart on every
+    visit (BENCHMARKS.md), and a page shows its charts far more often than anyone exports one.
+    The dialog exists only in the run its button starts, so it never offers buttons from an
+    earlier run (whose files the server no longer has)."""
     label = title or key.replace("_", " ")
+    if st.button("Export", icon=":material/download:", key=f"{key}_export"):
+        st.dialog(f"Export: {label}")(_downloads)(fig, key=key, data=data, label=label)
+
+
+def _downloads(fig: go.Figure, *, key: str, data: pd.DataFrame | None, label: str) -> None:
+    name = _file_name(label)
     has_browser = browser() is not None
-    with st.popover("Export", icon=":material/download:", help="Download this chart or its data"):
-        st.download_button("PNG image", lambda: image(fig, "png"), f"{name}.png", "image/png", key=f"{key}_png",
-                           disabled=not has_browser, help=None if has_browser else NO_BROWSER,
-                           icon=":material/image:", on_click="ignore")
-        st.download_button("SVG image", lambda: image(fig, "svg"), f"{name}.svg", "image/svg+xml", key=f"{key}_svg",
-                           disabled=not has_browser, help=None if has_browser else NO_BROWSER,
-                           icon=":material/draw:", on_click="ignore")
-        if not has_browser:
-            st.caption(NO_BROWSER)
-        if data is not None:
-            st.download_button("Data (CSV)", lambda: csv(data), f"{name}.csv", "text/csv", key=f"{key}_csv",
-                               icon=":material/table:", on_click="ignore")
-            st.download_button("Data (Excel)", lambda: xlsx(data, label), f"{name}.xlsx",
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
-        st.download_button("Interactive HTML", lambda: html(fig, label), f"{name}.html", "text/html",
-                           key=f"{key}_html", icon=":material/html:", on_click="ignore")
+    st.download_button("PNG image", lambda: image(fig, "png"), f"{name}.png", "image/png", key=f"{key}_png",
+                       disabled=not has_browser, icon=":material/image:", on_click="ignore", width="stretch")
+    st.download_button("SVG image", lambda: image(fig, "svg"), f"{name}.svg", "image/svg+xml", key=f"{key}_svg",
+                       disabled=not has_browser, icon=":material/draw:", on_click="ignore", width="stretch")
+    if not has_browser:
+        st.caption(NO_BROWSER)
+    if data is not None:
+        st.download_button("Data (CSV)", lambda: csv(data), f"{name}.csv", "text/csv", key=f"{key}_csv",
+                           icon=":material/table:", on_click="ignore", width="stretch")
+        st.download_button("Data (Excel)", lambda: xlsx(data, label), f"{name}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore", width="stretch")
+    st.download_button("Interactive HTML", lambda: html(fig, label), f"{name}.html", "text/html",
+                       key=f"{key}_html", icon=":material/html:", on_click="ignore", width="stretch")
 
 
 def _file_name(text: str) -> str:

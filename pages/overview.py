@@ -25,7 +25,7 @@ st.html(blocks.STYLE + blocks.figures([
 ], label="Headline figures")
     + blocks.heading("Projects by stage")
     + blocks.stage_bars(stages, label=f"Projects by pathway stage on {day(f.period.end)}"))
-# The Export menu gives the same bars as a chart (PNG, SVG, HTML) and the table behind them.
+# The Export dialog gives the same bars as a chart (PNG, SVG, HTML) and the table behind them.
 charts.export_menu(figures.stages_figure(stages), key="stages_chart", data=stages, title="Projects by stage")
 
 if not every.commits:
@@ -34,7 +34,7 @@ if not every.commits:
 else:
     # A table with a small bar chart per team rather than one stacked chart: it names the ten
     # busiest teams, where the chart had seven colours and a grey "other" that dwarfed them, and
-    # the browser draws it in a fraction of the chart's time. The Export menu gives the stacked
+    # the browser draws it in a fraction of the chart's time. The Export dialog gives the stacked
     # chart and its data.
     shared = f"; the {TOP_TEAMS} busiest have a row each, the rest share one. Choose teams in the sidebar to see any of them."
     st.html(blocks.heading("Activity by team")

@@ -278,12 +278,16 @@ def test_overview_tables_read_as_tables(server, page):
 
 
 def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
+    """A chart's Export button opens a dialog of its downloads; each file is made when clicked."""
     page.goto(f"{server['url']}/overview")
     wait_for_app(page)
-    export = page.locator('[data-testid="stPopover"] button', has_text="Export").first
-    export.click()
+    exports = page.locator('[data-testid="stMain"] [data-testid="stButton"] button', has_text="Export")
+    assert page.get_by_role("button", name="PNG image").count() == 0  # made only when a dialog opens
+    exports.first.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Export: Projects by stage").wait_for()
     with page.expect_download(timeout=90_000) as png:
-        page.get_by_role("button", name="PNG image").first.click()
+        dialog.get_by_role("button", name="PNG image").click()
     png_file = tmp_path / png.value.suggested_filename
     png.value.save_as(png_file)
     assert png_file.name == "projects-by-stage.png"
@@ -292,10 +296,8 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
     assert (width, height) == (2400, 680)  # 1200 x 340 px at twice the pixels, for slides
 
-    page.keyboard.press("Escape")
-    export.click()
-    with page.expect_download(timeout=30_000) as csv_download:
-        page.get_by_role("button", name="Data (CSV)").first.click()
+    with page.expect_download(timeout=30_000) as csv_download:  # the dialog stays open for more
+        dialog.get_by_role("button", name="Data (CSV)").click()
     csv_file = tmp_path / csv_download.value.suggested_filename
     csv_download.value.save_as(csv_file)
     table = pd.read_csv(csv_file)
@@ -305,11 +307,13 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     con.close()
     assert table.projects.sum() == projects
 
-    # The activity table's menu gives the stacked chart's data: commits by team per month.
+    # Closed, and opened from the activity table: the stacked chart's data, commits by team per month.
     page.keyboard.press("Escape")
-    page.locator('[data-testid="stPopover"] button:visible', has_text="Export").nth(1).click()
+    dialog.wait_for(state="hidden")
+    exports.nth(1).click()
+    dialog.get_by_text("Export: Commits by team per month").wait_for()
     with page.expect_download(timeout=30_000) as csv_download:
-        page.get_by_role("button", name="Data (CSV)").locator("visible=true").click()
+        dialog.get_by_role("button", name="Data (CSV)").click()
     assert csv_download.value.suggested_filename == "commits-by-team-per-month.csv"
     monthly = pd.read_csv(csv_download.value.path())
     assert {"month", "team", "commits", "contributors"} <= set(monthly.columns) and monthly.commits.sum() > 0

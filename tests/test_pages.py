@@ -120,6 +120,21 @@ def test_overview_shows_headlines_stages_activity_and_newest_projects(demo_db, m
     assert any("Demo data" in i.value for i in at.info)
 
 
+def test_a_charts_downloads_are_made_only_when_its_export_dialog_opens(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch)
+    assert [b.key for b in at.button] == ["stages_chart_export", "activity_chart_export"]
+    assert not at.get("download_button")  # nothing for the browser to carry on every visit
+    at.button(key="activity_chart_export").click().run()
+    assert not at.exception
+    offered = [(b.proto.label, b.proto.id.rsplit("-", 1)[-1]) for b in at.get("download_button")]
+    assert offered == [("PNG image", "activity_chart_png"), ("SVG image", "activity_chart_svg"),
+                       ("Data (CSV)", "activity_chart_csv"), ("Data (Excel)", "activity_chart_xlsx"),
+                       ("Interactive HTML", "activity_chart_html")]
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # each file made when clicked
+    at.run()  # any other run of the page closes the dialog, and its buttons go with it
+    assert not at.get("download_button")
+
+
 def test_team_filter_from_the_url_narrows_every_figure(demo_db, monkeypatch):
     everyone = app(demo_db, monkeypatch)
     one_team = app(demo_db, monkeypatch, team="AI Imaging", period="All time")
