@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 from urllib.parse import urlencode
 
 import pandas as pd
 
 from dashboard import theme
-from dashboard.text import day
+from dashboard.text import day, slug
 
 STYLE = """<style>  /* dashboard.blocks */
 .ai-h { font-size: 1.75rem; font-weight: 600; line-height: 1.2; letter-spacing: -0.005em; padding: 0.75rem 0 1rem; margin: 0; }
@@ -62,7 +61,7 @@ def heading(text: str) -> str:
     """A section heading, drawn as st.subheader draws one (an h3 with an id to link to), for a
     section whose parts are HTML: in the same st.html as they are, it costs the browser nothing
     more, where a Streamlit heading element costs about 10 ms on every visit."""
-    return f'<h3 class="ai-h" id="{_text(re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-"))}">{_text(text)}</h3>'
+    return f'<h3 class="ai-h" id="{_text(slug(text))}">{_text(text)}</h3>'
 
 
 def note(text: str) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import io
-import re
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, printing, theme
+from dashboard.text import slug
 
 NO_BROWSER = f"PNG and SVG {printing.NO_BROWSER}."
 
@@ -76,19 +77,24 @@ def show(fig: go.Figure, *, key: str, alt: str, data: pd.DataFrame | None = None
     export_menu(fig, key=key, data=data, title=title)
 
 
-def export_menu(fig: go.Figure, *, key: str, data: pd.DataFrame | None = None, title: str | None = None) -> None:
+def export_menu(fig: go.Figure | Callable[[], go.Figure], *, key: str,
+                data: pd.DataFrame | Callable[[], pd.DataFrame] | None = None, title: str | None = None) -> None:
     """An Export button under a chart. It opens a dialog with the chart's downloads, made only
     then: a menu holding them on the page cost the browser about 8 ms for every chart on every
     visit (BENCHMARKS.md), and a page shows its charts far more often than anyone exports one.
     The dialog exists only in the run its button starts, so it never offers buttons from an
-    earlier run (whose files the server no longer has)."""
+    earlier run (whose files the server no longer has).
+
+    For a chart the page does not draw (it shows a table instead), `fig` and `data` may be
+    functions that make them: they run only when the dialog opens, not on every run of the page."""
     label = title or key.replace("_", " ")
     if st.button("Export", icon=":material/download:", key=f"{key}_export"):
         st.dialog(f"Export: {label}")(_downloads)(fig, key=key, data=data, label=label)
 
 
-def _downloads(fig: go.Figure, *, key: str, data: pd.DataFrame | None, label: str) -> None:
-    name = _file_name(label)
+def _downloads(fig, *, key: str, data, label: str) -> None:
+    fig, data = fig() if callable(fig) else fig, data() if callable(data) else data
+    name = slug(label) or "chart"
     has_browser = browser() is not None
     st.download_button("PNG image", lambda: image(fig, "png"), f"{name}.png", "image/png", key=f"{key}_png",
                        disabled=not has_browser, icon=":material/image:", on_click="ignore", width="stretch")
@@ -104,10 +110,6 @@ def _downloads(fig: go.Figure, *, key: str, data: pd.DataFrame | None, label: st
                            key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore", width="stretch")
     st.download_button("Interactive HTML", lambda: html(fig, label), f"{name}.html", "text/html",
                        key=f"{key}_html", icon=":material/html:", on_click="ignore", width="stretch")
-
-
-def _file_name(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
 def _escape(text: str) -> str:

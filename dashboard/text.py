@@ -19,3 +19,9 @@ def plain(text: str | None) -> str:
 def day(d) -> str:
     """A date as people write it, without a leading zero: "3 Sep 2026"."""
     return f"{d.day} {d:%b %Y}"
+
+
+def slug(text: str) -> str:
+    """Lower-case letters and digits joined by single hyphens, for a file name or an anchor:
+    "Projects by stage" -> "projects-by-stage"."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

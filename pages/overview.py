@@ -25,8 +25,9 @@ st.html(blocks.STYLE + blocks.figures([
 ], label="Headline figures")
     + blocks.heading("Projects by stage")
     + blocks.stage_bars(stages, label=f"Projects by pathway stage on {day(f.period.end)}"))
-# The Export dialog gives the same bars as a chart (PNG, SVG, HTML) and the table behind them.
-charts.export_menu(figures.stages_figure(stages), key="stages_chart", data=stages, title="Projects by stage")
+# The Export dialog gives the same bars as a chart (PNG, SVG, HTML) and the table behind them;
+# the chart is made only when it opens.
+charts.export_menu(lambda: figures.stages_figure(stages), key="stages_chart", data=stages, title="Projects by stage")
 
 if not every.commits:
     st.html(blocks.heading("Activity by team"))
@@ -42,10 +43,12 @@ else:
                                    label=f"Activity by team, {f.period.label}")
             + blocks.note("Commits by people (not bots) to repositories each team owns, busiest teams first"
                           + (shared if len(activity) > TOP_TEAMS + 1 else ".")))
-    monthly = data.query("commits_by_team_month", **f.params())
-    colours = theme.team_colours(data.query("team_list"))
-    charts.export_menu(figures.activity_figure(monthly, colours), key="activity_chart", data=monthly,
-                       title="Commits by team per month")
+
+    def monthly():  # the stacked chart's data, queried only when its Export dialog opens
+        return data.query("commits_by_team_month", **f.params())
+
+    charts.export_menu(lambda: figures.activity_figure(monthly(), theme.team_colours(data.query("team_list"))),
+                       key="activity_chart", data=monthly, title="Commits by team per month")
 
 newest = data.query("newest_projects", **f.params(), max_rows=10)
 if newest.empty:

@@ -308,7 +308,7 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     assert table.projects.sum() == projects
 
     # Closed, and opened from the activity table: the stacked chart's data, commits by team per month.
-    page.keyboard.press("Escape")
+    dialog.get_by_role("button", name="Close").click()
     dialog.wait_for(state="hidden")
     exports.nth(1).click()
     dialog.get_by_text("Export: Commits by team per month").wait_for()
