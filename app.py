@@ -10,9 +10,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, data, filters, periods, theme
+from analyses import periods
+from dashboard import access, data, filters
 from etl import warehouse
 from etl.config import ROOT
+from publish import theme
 
 PAGES = ROOT / "pages"
 

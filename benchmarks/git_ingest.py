@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl import gitsource  # noqa: E402
+from etl.git import clones as gitsource  # noqa: E402
 from etl.github.fetch import People  # noqa: E402
 
 

@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard import theme
-from dashboard.text import day, slug
+from publish import theme
+from publish.text import day, slug
 
 STYLE = """<style>  /* dashboard.blocks */
 .ai-h { font-size: 1.75rem; font-weight: 600; line-height: 1.2; letter-spacing: -0.005em; padding: 0.75rem 0 1rem; margin: 0; }

@@ -14,8 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, printing, theme
-from dashboard.text import slug
+from dashboard import data
+from publish import printing, theme
+from publish.text import slug
 
 NO_BROWSER = f"PNG and SVG {printing.NO_BROWSER}."
 

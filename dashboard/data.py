@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
-from etl import config, freshness, warehouse
+from analyses import queries, stored
+from etl import config, warehouse
+from etl.warehouse import freshness
 
 
 def warehouse_file() -> Path:
@@ -82,7 +83,8 @@ def missing_tables(path: Path) -> list[str]:
 
 def rebuild_demo(path: Path) -> None:
     """Replace an outdated demo warehouse with a current one of the same scale."""
-    from etl import demo, nhs_scale
+    from etl import demo
+    from etl.demo import nhs_scale
 
     if warehouse.live_meta(path).get("demo_scale") == "nhs":
         nhs_scale.build(path, wait=300)
@@ -110,15 +112,15 @@ def _run(path: str, file_version: str, name: str, params: tuple) -> pd.DataFrame
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Result of the named query in queries/ for these parameters (a copy; safe to change).
-    Analyses the build stores for each reporting period (warehouse.BY_PERIOD) are read from
+    """Result of the named query in analyses/queries/ for these parameters (a copy; safe to change).
+    Analyses the build stores for each reporting period (stored.BY_PERIOD) are read from
     their table when it holds the answer."""
     path = warehouse_file()
-    if name in warehouse.BY_PERIOD and {"date_from", "date_to"} <= set(params) <= {"date_from", "date_to", "teams"}:
-        stored = _stored(str(path), version(path), name, params["date_from"], params["date_to"],
-                         tuple(params.get("teams") or ()))
-        if stored is not None:
-            return stored
+    if name in stored.BY_PERIOD and {"date_from", "date_to"} <= set(params) <= {"date_from", "date_to", "teams"}:
+        found = _stored(str(path), version(path), name, params["date_from"], params["date_to"],
+                        tuple(params.get("teams") or ()))
+        if found is not None:
+            return found
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _run(str(path), version(path), name, frozen)
 
@@ -126,7 +128,7 @@ def query(name: str, **params) -> pd.DataFrame:
 @st.cache_data(max_entries=1000, show_spinner=False)
 def _stored(path: str, file_version: str, name: str, date_from, date_to, teams: tuple) -> pd.DataFrame | None:
     return _on_reader(path, file_version,
-                      lambda cursor: warehouse.stored_result(cursor, name, date_from, date_to, teams))
+                      lambda cursor: stored.read(cursor, name, date_from, date_to, teams))
 
 
 def with_cursor(work):

@@ -12,8 +12,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, data, network, periods, theme
-from dashboard.text import plain
+from analyses import network, periods
+from dashboard import charts, data
+from publish import theme
+from publish.text import plain
 
 
 def by_group(frame: pd.DataFrame, *, x: str, y: str, group: str, kind: str = "bar", colours: dict | None = None,

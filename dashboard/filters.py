@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard.periods import Period
-from dashboard.text import day
+from analyses.periods import Period
+from publish.text import day
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import config, dictionary, freshness, warehouse
+from etl import config, warehouse
+from etl.warehouse import dictionary, freshness
 
 log = logging.getLogger("etl")
 
@@ -37,7 +38,7 @@ def cmd_demo(args) -> int:
     path = config.db_path(args.db)
     started = time.perf_counter()
     if args.scale == "nhs":
-        from etl import nhs_scale
+        from etl.demo import nhs_scale
 
         counts = nhs_scale.build(path, progress=lambda table, rows: log.info("%s: %s rows", table, f"{rows:,}"))
         log.info("NHS-scale demo warehouse written to %s in %.1f s: %s", path, time.perf_counter() - started,
@@ -50,8 +51,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_refresh(args) -> int:
-    from etl import source_config, teams
+    from etl import source_config
     from etl.github import refresh
+    from etl.records import teams
 
     path = config.db_path(args.db)
     try:
@@ -70,9 +72,8 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from etl import portfolio, records
-
-    from etl import reference
+    from etl import records, reference
+    from etl.records import portfolio
 
     problems = [str(p) for p in records.check(Path(args.records or portfolio.DEFAULT_RECORDS),
                                               Path(args.teams or config.DATA_DIR / "teams.yml"))]
@@ -91,7 +92,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_records_import(args) -> int:
-    from etl import portfolio, records, teams
+    from etl import records
+    from etl.records import portfolio, teams
 
     try:
         known = {t["team_id"] for t in teams.load(Path(args.teams or config.DATA_DIR / "teams.yml"))["teams"]}
@@ -107,7 +109,8 @@ def cmd_records_import(args) -> int:
 
 
 def cmd_records_load(args) -> int:
-    from etl import portfolio, records, teams
+    from etl import records
+    from etl.records import portfolio, teams
 
     path = config.db_path(args.db)
     try:
@@ -173,7 +176,7 @@ def cmd_dictionary(args) -> int:
         if dictionary.is_current(target):
             print(f"{target} documents every table and column of the schema.")
             return 0
-        print(f"{target} is out of date with etl/schema.sql: run python -m etl dictionary", file=sys.stderr)
+        print(f"{target} is out of date with etl/warehouse/schema.sql: run python -m etl dictionary", file=sys.stderr)
         return 1
     dictionary.write(target)
     print(f"Data dictionary written to {target}")
@@ -274,7 +277,7 @@ def cmd_schedule(args) -> int:
 
 
 def _write_report(make, args) -> int:
-    from dashboard import printing
+    from publish import printing
 
     path = config.db_path(args.db)
     if not path.exists():
@@ -303,19 +306,19 @@ def _write_report(make, args) -> int:
 
 
 def cmd_report(args) -> int:
-    from dashboard import report
+    from publish import report
 
     return _write_report(lambda con: report.annual(con, args.date_from, args.date_to), args)
 
 
 def cmd_case_study(args) -> int:
-    from dashboard import report
+    from publish import report
 
     return _write_report(lambda con: report.case_study(con, args.project), args)
 
 
 def cmd_export(args) -> int:
-    from etl import export
+    from etl.warehouse import export
 
     path = config.db_path(args.db)
     try:
@@ -328,7 +331,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_person_key(args) -> int:
-    from etl import identity
+    from etl.shared import identity
 
     salt = identity.load_salt()
     for value in args.identifiers:

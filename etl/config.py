@@ -11,8 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "warehouse.duckdb"
-SCHEMA_FILE = Path(__file__).resolve().parent / "schema.sql"
-QUERIES_DIR = ROOT / "queries"
+SCHEMA_FILE = Path(__file__).resolve().parent / "warehouse" / "schema.sql"
 
 #: Bumped whenever schema.sql changes in a way readers must know about.
 SCHEMA_VERSION = "1"

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import config, yamlfile
+from etl import config
+from etl.shared import yamlfile
 
 POLICIES = ("include", "exclude")
 DEFAULT_API_URL = "https://api.github.com"

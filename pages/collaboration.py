@@ -2,8 +2,9 @@
 repositories and projects, knowledge concentration, newcomers and retention."""
 import streamlit as st
 
-from dashboard import access, charts, data, figures, filters, theme
-from dashboard.text import plain
+from dashboard import access, charts, data, figures, filters
+from publish import theme
+from publish.text import plain
 
 LINKS = {
     "people": ("Shared people", "people of one team contributing to another team's repositories"),

@@ -1,8 +1,9 @@
 """Overview: how much is happening across the Assembly, and where."""
 import streamlit as st
 
-from dashboard import blocks, charts, data, figures, filters, theme
-from dashboard.text import day
+from dashboard import blocks, charts, data, figures, filters
+from publish import theme
+from publish.text import day
 
 TOP_TEAMS = 10  # teams with a row of their own under Activity by team; the rest share one
 

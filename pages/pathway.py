@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, figures, filters, theme
-
+from dashboard import charts, data, figures, filters
+from publish import theme
 
 f = filters.current()
 st.title("R&D to operational pathway")

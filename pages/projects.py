@@ -4,8 +4,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import access, charts, data, filters, forms, printing, report, theme
-from dashboard.text import plain
+from dashboard import access, charts, data, filters, forms
+from publish import printing, report, theme
+from publish.text import plain
 
 f = filters.current()
 st.title("Projects")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import charts, data, figures, filters
-from dashboard.text import plain
+from publish.text import plain
 
 f = filters.current()
 st.title("Tech radar")

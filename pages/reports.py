@@ -2,8 +2,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, periods, printing, report
-from dashboard.text import plain
+from analyses import periods
+from dashboard import data, filters
+from publish import printing, report
+from publish.text import plain
 
 f = filters.current()
 st.title("Reports")

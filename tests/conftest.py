@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import load, warehouse
+from etl import pipeline, warehouse
+from etl.warehouse import load
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +52,7 @@ def tiny_rows(team_name: str = "Team A", team_id: str = "team-a") -> dict[str, l
 
 def build_tiny(path: Path, team_name: str = "Team A", data_as_of: dt.datetime | None = None,
                team_id: str = "team-a") -> None:
-    with warehouse.build(path, "test") as b:
+    with pipeline.build(path, "test") as b:
         b.data_as_of = data_as_of or dt.datetime(2025, 3, 31)
         for table, rows in tiny_rows(team_name, team_id).items():
             load.save_rows(b.con, table, rows)
@@ -78,7 +79,7 @@ def runs(path: Path) -> list[tuple]:
 
 def build_with_project(path: Path, *, description: str) -> None:
     """The tiny warehouse plus one project whose description is given."""
-    with warehouse.build(path, "test") as b:
+    with pipeline.build(path, "test") as b:
         b.data_as_of = dt.datetime(2025, 3, 31)
         for table, rows in tiny_rows().items():
             load.save_rows(b.con, table, rows)

@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
-from dashboard import blocks, theme
+from dashboard import blocks
+from publish import theme
 from tests import html_text
 
 STAGES = pd.DataFrame({

@@ -344,7 +344,7 @@ def test_charts_look_as_they_did_with_their_template(demo_db, monkeypatch, page)
     import plotly
     import plotly.io as pio
 
-    from dashboard import theme
+    from publish import theme
 
     templated = {}  # what is sent -> the same figure as built, with its template
     ready = theme.for_browser

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import network, queries
-from etl import load, warehouse
+from analyses import network, queries
+from etl import pipeline, warehouse
+from etl.warehouse import load
 
 A, B, C, D, E, BOT = (f"p_{i:016x}" for i in range(1, 7))
 PERIOD = {"date_from": dt.date(2024, 1, 1), "date_to": dt.date(2024, 12, 31)}
@@ -105,7 +106,7 @@ ROWS = {
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
     path = tmp_path_factory.mktemp("collab") / "w.duckdb"
-    with warehouse.build(path, "test") as b:
+    with pipeline.build(path, "test") as b:
         b.data_as_of = dt.datetime(2024, 12, 31)
         for table, rows in ROWS.items():
             load.save_rows(b.con, table, rows)
@@ -328,31 +329,31 @@ def test_results_stored_for_each_period_equal_the_analyses_run_live(demo_db_mast
     (all teams, or one team where the rows name their teams) they are exactly what the analysis
     gives when run, row order and types included. Periods or filters the stored rows cannot
     answer give None, so the dashboard runs the analysis."""
-    from dashboard import periods
+    from analyses import periods, stored
 
     con = warehouse.open_read_only(demo_db_master)
     cur = warehouse.cursor(con)
     status = queries.run(cur, "data_status").iloc[0]
     offered = periods.available(status.first_commit_at.date(), status.data_as_of.date())
-    stored = set(cur.execute("SELECT period_start, period_end FROM report_periods").fetchall())
-    assert stored == {(p.start, p.end) for p in offered} and len(stored) >= 5
+    kept = set(cur.execute("SELECT period_start, period_end FROM report_periods").fetchall())
+    assert kept == {(p.start, p.end) for p in offered} and len(kept) >= 5
     checked = 0
-    for name, (table, team_columns) in warehouse.BY_PERIOD.items():
+    for name, (table, team_columns) in stored.BY_PERIOD.items():
         for period in offered:
             filters = [()] + ([("ai-imaging",)] if team_columns else [])
             for teams in filters:
-                got = warehouse.stored_result(cur, name, period.start, period.end, teams)
+                got = stored.read(cur, name, period.start, period.end, teams)
                 params = {"date_from": period.start, "date_to": period.end, **({"teams": list(teams)} if teams else {})}
                 want = queries.run(cur, name, **params)
                 pd.testing.assert_frame_equal(got, want, obj=f"{name} {period.key} {teams}")
                 checked += len(want)
     assert checked > 500
     some = offered[0]
-    assert warehouse.stored_result(cur, "collab_links", some.start, some.end - dt.timedelta(days=1)) is None
-    assert warehouse.stored_result(cur, "cross_team_repositories", some.start, some.end, ("ai-imaging",)) is None
-    assert warehouse.stored_result(cur, "bus_factor", some.start, some.end) is None
+    assert stored.read(cur, "collab_links", some.start, some.end - dt.timedelta(days=1)) is None
+    assert stored.read(cur, "cross_team_repositories", some.start, some.end, ("ai-imaging",)) is None
+    assert stored.read(cur, "bus_factor", some.start, some.end) is None
     # An analysis without a team filter, asked for one, is left to the analysis (which says so).
-    assert warehouse.stored_result(cur, "collab_team_activity", some.start, some.end, ("ai-imaging",)) is None
+    assert stored.read(cur, "collab_team_activity", some.start, some.end, ("ai-imaging",)) is None
     con.close()
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import demo, identity, warehouse
+from etl import demo, warehouse
+from etl.shared import identity
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_TABLES = sorted(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", (ROOT / "etl" / "schema.sql").read_text()))
+SCHEMA_TABLES = sorted(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", (ROOT / "etl" / "warehouse" / "schema.sql").read_text()))
 DATA_TABLES = [t for t in SCHEMA_TABLES if t != "etl_runs"]
 BOT_LOGINS = {"dependabot[bot]", "github-actions[bot]", "pre-commit-ci[bot]"}
 # A membership with no end lasts until the snapshot.

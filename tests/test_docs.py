@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from etl import config, dictionary
+from etl import config
+from etl.warehouse import dictionary
 
 
 def test_every_table_and_column_is_documented_in_the_schema():

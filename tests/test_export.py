@@ -9,7 +9,8 @@ import sys
 import duckdb
 import pytest
 
-from etl import config, export, warehouse
+from etl import config, warehouse
+from etl.warehouse import export
 
 
 def run_export(db, out, **env):

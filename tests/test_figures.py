@@ -6,7 +6,8 @@ import re
 
 import pandas as pd
 
-from dashboard import figures, theme
+from dashboard import figures
+from publish import theme
 
 
 def monthly(teams: int) -> pd.DataFrame:

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import config, identity, source_config
+from etl import config, source_config
+from etl.shared import identity
 from tests.conftest import runs
 from tests.test_github_refresh import SALT, TOKEN, gh  # noqa: F401 (gh is a fixture)
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import config, identity, source_config
+from etl import config, source_config
 from etl.github import refresh
+from etl.shared import identity
 from tests.conftest import data_tables, runs
 from tests.github_server import FakeGitHub
 
@@ -480,7 +481,7 @@ def test_utf16_requirements_file_is_read_through_the_blob_api(gh, tmp_path):
 
 
 def test_python_files_beyond_the_cap_are_reported_not_read(gh, tmp_path, monkeypatch):
-    from etl import imports
+    from etl.shared import imports
 
     populate(gh, org_size=1)
     monkeypatch.setattr(imports, "MAX_FILES", 3)

@@ -10,8 +10,8 @@ import requests
 from github import Auth, GithubException, GithubRetry
 from github.GithubException import (
     BadCredentialsException,
-    RateLimitExceededException,
     RateLimitExceededExceedsMaxWait,
+    RateLimitExceededException,
     UnknownObjectException,
 )
 

@@ -1,5 +1,5 @@
 """Person keys: pseudonymous, stable, and the same for a login and its noreply address."""
-from etl import identity
+from etl.shared import identity
 
 SALT = "test-salt"
 

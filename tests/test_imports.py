@@ -5,8 +5,16 @@ import pickle
 
 import pytest
 
-from etl import imports
-from etl.imports import ImportsError, distributions, imported_modules, infer, load_mapping, local_names, source_kind
+from etl.shared import imports
+from etl.shared.imports import (
+    ImportsError,
+    distributions,
+    imported_modules,
+    infer,
+    load_mapping,
+    local_names,
+    source_kind,
+)
 
 MAPPING = {
     "sklearn": "scikit-learn",

@@ -6,7 +6,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from etl import load, warehouse
+from etl import warehouse
+from etl.warehouse import load
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ import pickle
 
 import pytest
 
-from etl import manifests
-from etl.manifests import ManifestError, manifest_kind, parse
+from etl.shared import manifests
+from etl.shared.manifests import ManifestError, manifest_kind, parse
 
 
 def rows(path, ecosystem, *packages):

@@ -12,8 +12,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, figures, theme
-from etl import config, nhs_scale, warehouse
+from dashboard import data, figures
+from etl import config, warehouse
+from etl.demo import nhs_scale
+from publish import theme
 from tests import html_text
 
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from dashboard import operations
-from etl import config, warehouse
+from etl import config, pipeline, warehouse
 from tests.conftest import build_tiny, runs
 from tests.test_github_refresh import SALT, TOKEN, gh, populate, sources  # noqa: F401 (gh is a fixture)
 from tests.test_pages import app, fresh_caches, page  # noqa: F401 (fixture)
@@ -137,7 +137,7 @@ def test_status_after_a_failed_run(tmp_path):
     db = tmp_path / "w.duckdb"
     stale_warehouse(db, hours_old=1)
     with pytest.raises(RuntimeError):
-        with warehouse.build(db, "github"):
+        with pipeline.build(db, "github"):
             raise_in_build()
     done = status_cli(db)
     assert done.returncode == 1

@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import config, demo, identity, records
+from etl import config, demo, records
+from etl.shared import identity
 from tests.conftest import build_tiny, data_tables, runs
 
 TEAMS = config.DATA_DIR / "teams.yml"

@@ -1,4 +1,4 @@
-"""The named analyses under queries/: declared, runnable as written, and right on known data."""
+"""The named analyses under analyses/queries/: declared, runnable as written, and right on known data."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import queries
-from etl import warehouse
+from analyses import queries
+from etl import pipeline, warehouse
 from tests.conftest import build_tiny
 
 
@@ -112,10 +112,10 @@ def test_team_activity_counts_months_without_commits_as_zero_and_an_empty_choice
 
 
 def test_projects_by_stage_uses_the_stage_held_on_the_day(tmp_path):
-    from etl import load
+    from etl.warehouse import load
 
     db = tmp_path / "w.duckdb"
-    with warehouse.build(db, "test") as b:
+    with pipeline.build(db, "test") as b:
         load.save_rows(b.con, "teams", [{"team_id": "t", "name": "T", "short_name": "T", "organisation": "O"}])
         load.save_projects(b.con, [{
             "id": "p1", "title": "P1", "summary": "s", "lead_team": "t",

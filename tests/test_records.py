@@ -9,7 +9,9 @@ import re
 import duckdb
 import pytest
 
-from etl import config, load, records, teams, warehouse
+from etl import config, pipeline, records, warehouse
+from etl.records import teams
+from etl.warehouse import load
 
 KNOWN = {"ai-skunkworks", "analytics-unit", "data-science-hub"}
 SRC = "data/projects/nlp-triage.yml"
@@ -426,7 +428,7 @@ CSV_ROWS = [
 
 def build_warehouse(path, written_dir):
     loaded = records.load_folder(written_dir, SHIPPED)
-    with warehouse.build(path, "records") as b:
+    with pipeline.build(path, "records") as b:
         load.save_rows(b.con, "teams", SHIPPED_TEAMS["teams"])
         load.save_rows(b.con, "team_history", SHIPPED_TEAMS["team_history"])
         load.save_projects(b.con, loaded)

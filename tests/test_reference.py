@@ -152,7 +152,7 @@ def test_a_broken_radar_stops_the_build_and_leaves_the_warehouse_as_it_was(tmp_p
     build_tiny(db)
     before = data_tables(db)
     broken = write(tmp_path, GOOD_RADAR.replace("ring: hold", "ring: frozen"))
-    monkeypatch.setattr(reference, "RADAR", broken)
+    monkeypatch.setattr(reference.files, "RADAR", broken)
     with pytest.raises(reference.ReferenceError, match="ring: 'frozen' is not one of"):
         build_tiny(db, team_name="Team B")
     assert data_tables(db) == before

@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from dashboard import charts, report
+from dashboard import charts
 from etl import config, warehouse
+from publish import report
 
 PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 

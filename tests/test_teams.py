@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from etl import config, teams
+from etl import config
+from etl.records import teams
 
 
 def test_shipped_teams_file_loads_with_dated_history():

@@ -1,5 +1,5 @@
 """Record text is shown as text: HTML and Markdown in it are neutralised."""
-from dashboard.text import plain, slug
+from publish.text import plain, slug
 
 
 def test_html_is_escaped_so_it_shows_as_characters():

@@ -8,7 +8,8 @@ import sys
 import duckdb
 import pytest
 
-from etl import config, load, warehouse
+from etl import config, warehouse
+from etl.warehouse import load
 from tests.conftest import build_tiny, data_tables, runs, tiny_rows
 
 

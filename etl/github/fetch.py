@@ -11,16 +11,15 @@ import datetime as dt
 import functools
 import json
 import re
-from dataclasses import dataclass, field
-
 import urllib.parse
+from dataclasses import dataclass, field
 
 from github import GithubException, UnknownObjectException
 from github.GithubObject import GithubObject
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 
-from etl import identity, imports, manifests
+from etl.shared import identity, imports, manifests
 
 COAUTHOR = re.compile(r"^\s*co-authored-by:\s*(?P<name>.*?)\s*<(?P<email>[^<>\s]+)>\s*$", re.IGNORECASE | re.MULTILINE)
 GRAPHQL_FILES_PER_QUERY = 50

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from github import BadCredentialsException, GithubException, RateLimitExceededException, UnknownObjectException
 
-from etl import config, db, git_refresh, identity, load, portfolio, records, source_config, teams, warehouse
-from etl.github import client as gh_client
-from etl.github import fetch
+from etl import config, db, pipeline, records, source_config, warehouse
+from etl.git import refresh as git_refresh
+from etl.github import client as gh_client, fetch
+from etl.records import portfolio, teams
+from etl.shared import identity
+from etl.warehouse import load
 
 log = logging.getLogger("etl.github")
 
@@ -67,7 +70,7 @@ def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = Fal
     source = "+".join(name for name, wanted in (("github", cfg.has_github), ("git", bool(cfg.git))) if wanted)
     outcome = Outcome()
     try:
-        with warehouse.build(db_path, source, redact=client.redact if client else (lambda text: text)) as b:
+        with pipeline.build(db_path, source, redact=client.redact if client else (lambda text: text)) as b:
             try:
                 incremental = _start(b, db_path, salt, full)
                 b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from etl import config, db, load, yamlfile
+from etl import config, db
+from etl.shared import yamlfile
+from etl.warehouse import load
 
 TAXONOMY = config.DATA_DIR / "taxonomy.yml"
 RADAR = config.DATA_DIR / "radar.yml"

@@ -17,8 +17,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from dashboard import network, printing, queries, theme
-from dashboard.text import day
+from analyses import network, queries
+from publish import printing, theme
+from publish.text import day
 
 MOVES = {"started": "Started", "advanced": "Moved on", "deployed": "Went operational", "stopped": "Paused or retired"}
 

@@ -1,4 +1,4 @@
-"""Named analyses: one SQL file per question, under queries/.
+"""Named analyses: one SQL file per question, in this folder (analyses/queries/).
 
 Each file starts with a comment saying what it returns, then declares its parameters as
 SQL a console can run as-is, for example:
@@ -20,8 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import config
-from etl import db
+FOLDER = Path(__file__).resolve().parent
 
 _PARAM = re.compile(r"^--\s*SET VARIABLE\s+(\w+)\s*=\s*(.+?);\s*(?:--\s*(.*))?$")
 
@@ -68,7 +67,7 @@ def parse(path: Path) -> Query:
 
 
 @functools.cache
-def catalogue(folder: Path = config.QUERIES_DIR) -> dict[str, Query]:
+def catalogue(folder: Path = FOLDER) -> dict[str, Query]:
     """Every query under `folder`, by name."""
     return {p.stem: parse(p) for p in sorted(folder.glob("*.sql"))}
 
@@ -87,12 +86,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
             value = params[p.name]
             if isinstance(value, tuple):
                 value = list(value)
-            db.run(con, f"SET VARIABLE {p.name} = CAST(? AS {_declared_type(con, p)})", [value])
+            con.execute(f"SET VARIABLE {p.name} = CAST(? AS {_declared_type(con, p)})", [value]).fetchall()
         else:
-            db.run(con, f"SET VARIABLE {p.name} = {p.default_sql}")
+            con.execute(f"SET VARIABLE {p.name} = {p.default_sql}").fetchall()
     return con.execute(query.sql).df()
 
 
 def _declared_type(con: duckdb.DuckDBPyConnection, p: Param) -> str:
     """The SQL type of a parameter, taken from its default so callers cannot change it."""
-    return db.scalar(con, f"SELECT typeof({p.default_sql})")
+    return con.execute(f"SELECT typeof({p.default_sql})").fetchone()[0]

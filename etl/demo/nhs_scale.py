@@ -17,7 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from etl import demo, identity, load, reference, warehouse
+from etl import demo, pipeline, reference, warehouse
+from etl.shared import identity
+from etl.warehouse import load
 
 SCALE = {"teams": 40, "people": 3000, "repositories": 5000, "commits": 1_000_000, "projects": 500}
 SEED = 20261201
@@ -280,7 +282,7 @@ def _projects(rng: np.random.Generator, specs: list[tuple], team_ids: list[str])
 
 def build(path: Path, *, seed: int = SEED, wait: float = 0, progress=lambda table, rows: None) -> dict[str, int]:
     """Write the NHS-scale warehouse at `path` (replacing it atomically); returns row counts."""
-    with warehouse.build(Path(path), "demo", wait=wait) as b:
+    with pipeline.build(Path(path), "demo", wait=wait) as b:
         b.contents = "demo"
         b.meta["demo_scale"] = "nhs"
         b.data_as_of = AS_OF

@@ -9,8 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from etl import db, gitsource, imports, languages, load, manifests, source_config, warehouse
+from etl import db, source_config, warehouse
+from etl.git import clones as gitsource
 from etl.github import fetch
+from etl.shared import imports, languages, manifests
+from etl.warehouse import load
 
 log = logging.getLogger("etl.git")
 

@@ -654,7 +654,7 @@ CREATE TABLE IF NOT EXISTS team_links_yearly (
     weight     BIGINT NOT NULL,
     PRIMARY KEY (year_start, link, team_a_id, team_b_id)
 );
-COMMENT ON TABLE team_links_yearly IS 'Links between pairs of teams in each financial year, all teams: what queries/collab_links.sql gives for each financial year (all teams) from the first with contributions to the day the data describes. Derived: every build fills it; trend charts read it.';
+COMMENT ON TABLE team_links_yearly IS 'Links between pairs of teams in each financial year, all teams: what analyses/queries/collab_links.sql gives for each financial year (all teams) from the first with contributions to the day the data describes. Derived: every build fills it; trend charts read it.';
 COMMENT ON COLUMN team_links_yearly.year_start IS 'First day (1 April) of the financial year.';
 COMMENT ON COLUMN team_links_yearly.link IS 'Kind of link: people (shared contributors), coauthored, projects (joint projects under way) or code (a repository depending on a package another team publishes, as things stand now).';
 COMMENT ON COLUMN team_links_yearly.team_a_id IS 'One team of the pair (the lower team_id).';
@@ -673,7 +673,7 @@ CREATE TABLE IF NOT EXISTS team_activity_yearly (
     other_teams_repositories BIGINT NOT NULL,
     PRIMARY KEY (year_start, team_id)
 );
-COMMENT ON TABLE team_activity_yearly IS 'Each team''s people and commits in each financial year, counted by the team its people were in: what queries/collab_team_activity.sql gives for each financial year. Derived: every build fills it.';
+COMMENT ON TABLE team_activity_yearly IS 'Each team''s people and commits in each financial year, counted by the team its people were in: what analyses/queries/collab_team_activity.sql gives for each financial year. Derived: every build fills it.';
 COMMENT ON COLUMN team_activity_yearly.year_start IS 'First day (1 April) of the financial year.';
 COMMENT ON COLUMN team_activity_yearly.team_id IS 'Team (teams.team_id).';
 COMMENT ON COLUMN team_activity_yearly.team IS 'Its short name.';
@@ -683,8 +683,8 @@ COMMENT ON COLUMN team_activity_yearly.repositories IS 'Repositories they worked
 COMMENT ON COLUMN team_activity_yearly.other_teams_repositories IS 'Of those, repositories owned by another team (or by none).';
 
 -- Results of the analyses behind the Collaboration and Tech stack pages for each reporting period
--- the dashboard offers (dashboard/periods.py), all teams: filled by every build
--- (etl/warehouse.py BY_PERIOD), read by the dashboard instead of running the analysis over every
+-- the dashboard offers (analyses/periods.py), all teams: filled by every build
+-- (analyses/stored.py BY_PERIOD), read by the dashboard instead of running the analysis over every
 -- contribution or commit.
 CREATE TABLE IF NOT EXISTS report_periods (
     period_start DATE NOT NULL,
@@ -692,7 +692,7 @@ CREATE TABLE IF NOT EXISTS report_periods (
     period_key   VARCHAR NOT NULL,
     PRIMARY KEY (period_start, period_end)
 );
-COMMENT ON TABLE report_periods IS 'The reporting periods the dashboard offers for this warehouse (the last 12 months, all time, each financial year; dashboard/periods.py), for which the build stored the results of the analyses in the *_by_period tables. Derived: every build fills it.';
+COMMENT ON TABLE report_periods IS 'The reporting periods the dashboard offers for this warehouse (the last 12 months, all time, each financial year; analyses/periods.py), for which the build stored the results of the analyses in the *_by_period tables. Derived: every build fills it.';
 COMMENT ON COLUMN report_periods.period_start IS 'First day of the period.';
 COMMENT ON COLUMN report_periods.period_end IS 'Last day of the period (the day the data describes, for periods running to date).';
 COMMENT ON COLUMN report_periods.period_key IS 'The period''s key in dashboard links (last-12-months, all-time, fy-2025-26...).';
@@ -709,7 +709,7 @@ CREATE TABLE IF NOT EXISTS collab_team_activity_by_period (
     other_teams_repositories BIGINT,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE collab_team_activity_by_period IS 'What queries/collab_team_activity.sql gives for each period in report_periods: each team''s people, commits and repositories, counted by the team its people were in. Derived: every build fills it.';
+COMMENT ON TABLE collab_team_activity_by_period IS 'What analyses/queries/collab_team_activity.sql gives for each period in report_periods: each team''s people, commits and repositories, counted by the team its people were in. Derived: every build fills it.';
 COMMENT ON COLUMN collab_team_activity_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN collab_team_activity_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN collab_team_activity_by_period.row_order IS 'Position of the row in the analysis''s own order.';
@@ -732,7 +732,7 @@ CREATE TABLE IF NOT EXISTS collab_links_by_period (
     weight       BIGINT,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE collab_links_by_period IS 'What queries/collab_links.sql gives for each period in report_periods, all teams: links between pairs of teams (shared people, co-authored commits, joint projects, shared code). Derived: every build fills it.';
+COMMENT ON TABLE collab_links_by_period IS 'What analyses/queries/collab_links.sql gives for each period in report_periods, all teams: links between pairs of teams (shared people, co-authored commits, joint projects, shared code). Derived: every build fills it.';
 COMMENT ON COLUMN collab_links_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN collab_links_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN collab_links_by_period.row_order IS 'Position of the row in the analysis''s own order.';
@@ -756,7 +756,7 @@ CREATE TABLE IF NOT EXISTS collab_flows_by_period (
     people_inferred BIGINT,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE collab_flows_by_period IS 'What queries/collab_flows.sql gives for each period in report_periods, all teams: people of each home team contributing to repositories each team owns. Derived: every build fills it.';
+COMMENT ON TABLE collab_flows_by_period IS 'What analyses/queries/collab_flows.sql gives for each period in report_periods, all teams: people of each home team contributing to repositories each team owns. Derived: every build fills it.';
 COMMENT ON COLUMN collab_flows_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN collab_flows_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN collab_flows_by_period.row_order IS 'Position of the row in the analysis''s own order.';
@@ -783,7 +783,7 @@ CREATE TABLE IF NOT EXISTS cross_team_repositories_by_period (
     projects            VARCHAR,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE cross_team_repositories_by_period IS 'What queries/cross_team_repositories.sql gives for each period in report_periods, all teams: repositories with contributors from two or more teams. Derived: every build fills it.';
+COMMENT ON TABLE cross_team_repositories_by_period IS 'What analyses/queries/cross_team_repositories.sql gives for each period in report_periods, all teams: repositories with contributors from two or more teams. Derived: every build fills it.';
 COMMENT ON COLUMN cross_team_repositories_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN cross_team_repositories_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN cross_team_repositories_by_period.row_order IS 'Position of the row in the analysis''s own order.';
@@ -810,7 +810,7 @@ CREATE TABLE IF NOT EXISTS team_people_quarterly_by_period (
     retention_pct   DOUBLE,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE team_people_quarterly_by_period IS 'What queries/team_people_quarterly.sql gives for each period in report_periods, all teams: newcomers and retention per team per quarter. Derived: every build fills it.';
+COMMENT ON TABLE team_people_quarterly_by_period IS 'What analyses/queries/team_people_quarterly.sql gives for each period in report_periods, all teams: newcomers and retention per team per quarter. Derived: every build fills it.';
 COMMENT ON COLUMN team_people_quarterly_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN team_people_quarterly_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN team_people_quarterly_by_period.row_order IS 'Position of the row in the analysis''s own order.';
@@ -835,7 +835,7 @@ CREATE TABLE IF NOT EXISTS cross_team_projects_by_period (
     current_stage      VARCHAR,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE cross_team_projects_by_period IS 'What queries/cross_team_projects.sql gives for each period in report_periods, all teams: projects under way worked on by more than one team. Derived: every build fills it.';
+COMMENT ON TABLE cross_team_projects_by_period IS 'What analyses/queries/cross_team_projects.sql gives for each period in report_periods, all teams: projects under way worked on by more than one team. Derived: every build fills it.';
 COMMENT ON COLUMN cross_team_projects_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN cross_team_projects_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN cross_team_projects_by_period.row_order IS 'Position of the row in the analysis''s own order.';
@@ -857,7 +857,7 @@ CREATE TABLE IF NOT EXISTS languages_by_team_by_period (
     repositories BIGINT,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE languages_by_team_by_period IS 'What queries/languages_by_team.sql gives for each period in report_periods, all teams: bytes of code per language in each team''s repositories active in the period. Derived: every build fills it.';
+COMMENT ON TABLE languages_by_team_by_period IS 'What analyses/queries/languages_by_team.sql gives for each period in report_periods, all teams: bytes of code per language in each team''s repositories active in the period. Derived: every build fills it.';
 COMMENT ON COLUMN languages_by_team_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN languages_by_team_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN languages_by_team_by_period.row_order IS 'Position of the row in the analysis''s own order.';
@@ -875,7 +875,7 @@ CREATE TABLE IF NOT EXISTS languages_over_time_by_period (
     repositories BIGINT,
     PRIMARY KEY (period_start, period_end, row_order)
 );
-COMMENT ON TABLE languages_over_time_by_period IS 'What queries/languages_over_time.sql gives for each period in report_periods, all teams: repositories active each quarter, by main language. Derived: every build fills it.';
+COMMENT ON TABLE languages_over_time_by_period IS 'What analyses/queries/languages_over_time.sql gives for each period in report_periods, all teams: repositories active each quarter, by main language. Derived: every build fills it.';
 COMMENT ON COLUMN languages_over_time_by_period.period_start IS 'First day of the period (report_periods).';
 COMMENT ON COLUMN languages_over_time_by_period.period_end IS 'Last day of the period (report_periods).';
 COMMENT ON COLUMN languages_over_time_by_period.row_order IS 'Position of the row in the analysis''s own order.';

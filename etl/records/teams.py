@@ -9,8 +9,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-
-from etl import yamlfile
+from etl.shared import yamlfile
 
 EVENTS = ("formed", "renamed", "moved", "merged", "ended")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 MAX_SOURCE_BYTES = 1_000_000  # callers skip bigger files; infer() skips them too, with a problem
 MAX_FILES = 200  # callers read at most this many source files per repository

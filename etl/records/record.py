@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from etl import teams as _teams
-from etl import yamlfile
-from etl.warehouse import STAGES
+from etl.records import teams as _teams
+from etl.shared import yamlfile
+from etl.warehouse.schema import STAGES
 
 DATA_ACCESS = ("patient identifiable", "pseudonymised", "synthetic", "open")
 OUTPUT_KINDS = ("code", "case_study", "technical_report", "publication", "aia", "model_card")

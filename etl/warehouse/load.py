@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 
 from etl.db import run
-from etl.warehouse import STAGES, utcnow
+from etl.warehouse.build import utcnow
+from etl.warehouse.schema import STAGES
 
 _STAGE_ORDER = {stage: ordinal for stage, _, ordinal, _ in STAGES}
 
@@ -31,7 +32,7 @@ PERSON_COLUMNS = {"person_key", "github_login"}
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dict]:
     """Columns of `table` and whether each is required. Every warehouse a process writes has the
-    same schema (etl/schema.sql), so the answer is kept per table name after the first ask."""
+    same schema (etl/warehouse/schema.sql), so the answer is kept per table name after the first ask."""
     if table not in _COLUMNS:
         _COLUMNS[table] = _read_columns(con, table)
     return _COLUMNS[table]

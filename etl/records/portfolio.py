@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from etl import config, db, identity, load, records, teams, warehouse
+from etl import config, db, pipeline, records, warehouse
+from etl.records import teams
+from etl.shared import identity
+from etl.warehouse import load
 
 log = logging.getLogger("etl.records")
 
@@ -64,7 +67,7 @@ def load_into_warehouse(db_path: Path, records_dir: Path, teams_file: Path) -> d
     """`python -m etl records load`: a new warehouse with these records, everything else carried over."""
     team_rows, project_records = read(records_dir, teams_file)
     salt = identity.load_salt()
-    with warehouse.build(db_path, "records") as b:
+    with pipeline.build(db_path, "records") as b:
         meta = warehouse.live_meta(db_path)
         if meta and meta.get("contents") != "demo" and meta.get("schema_version") == config.SCHEMA_VERSION:
             warehouse.carry_over(b, [t for t in warehouse.table_names(b.con)

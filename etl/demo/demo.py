@@ -17,7 +17,9 @@ import math
 import random
 from pathlib import Path
 
-from etl import identity, load, warehouse
+from etl import pipeline, warehouse
+from etl.shared import identity
+from etl.warehouse import load
 
 DEMO_AS_OF = dt.datetime(2026, 9, 30, 17, 0)
 DEMO_SALT = "assembly-insights-demo"
@@ -1540,7 +1542,7 @@ def build_demo(path, *, wait: float = 0, if_missing: bool = False) -> dict[str, 
     `wait` and `if_missing` are passed to warehouse.build (lock wait; skip if it exists).
     """
     data = generate()
-    with warehouse.build(Path(path), "demo", wait=wait, if_missing=if_missing) as b:
+    with pipeline.build(Path(path), "demo", wait=wait, if_missing=if_missing) as b:
         b.contents = "demo"
         b.data_as_of = DEMO_AS_OF
         for table in TABLES:

@@ -1,0 +1,1 @@
+"""Local git clones as a source: read with git itself, no network."""
