@@ -14,7 +14,8 @@ import pandas as pd
 
 from analyses import periods, queries
 
-# Yearly derived tables and the named analyses (analyses/queries/) run for each financial year to fill them.
+# Yearly derived tables and the named analyses (analyses/queries/) run for each financial year to
+# fill them; each table is read back by the query of the same name.
 YEARLY = {"collab_links": "team_links_yearly", "collab_team_activity": "team_activity_yearly"}
 # Named analyses (analyses/queries/) whose results every build stores for each reporting period the
 # dashboard offers (report_periods), all teams: the table, and the columns naming a row's teams,
@@ -32,9 +33,26 @@ BY_PERIOD = {
 
 
 def fill(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
-    """Store the yearly and per-period results of a new build whose data describes `as_of`."""
+    """Store the yearly and per-period results of a new build whose data describes `as_of`,
+    with the digest of each query that made them."""
     _fill_yearly(con, as_of)
     _fill_by_period(con, as_of)
+    _run(con, "DELETE FROM stored_queries")
+    tables: dict[str, list[str]] = {}
+    for name, table in YEARLY.items():
+        tables.setdefault(name, []).append(table)
+    for name, (table, _) in BY_PERIOD.items():
+        tables.setdefault(name, []).append(table)
+    for name, stored_in in sorted(tables.items()):
+        _run(con, "INSERT INTO stored_queries VALUES (?, ?, ?)", [name, queries.get(name).digest, ", ".join(stored_in)])
+
+
+def is_current(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the results stored for the named query were made by the query as its file reads
+    now (False after an edit, and for a warehouse built before digests were kept)."""
+    if not _has_table(con, "stored_queries"):
+        return False
+    return _scalar(con, "SELECT query_digest FROM stored_queries WHERE query_name = ?", [name]) == queries.get(name).digest
 
 
 def _fill_yearly(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> None:
@@ -86,11 +104,12 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame
 
 
 def read(con: duckdb.DuckDBPyConnection, name: str, date_from: dt.date, date_to: dt.date,
-                  teams: tuple[str, ...] = ()) -> pd.DataFrame | None:
+         teams: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """What the named analysis gives for this period and these teams (empty: all), read from
     its BY_PERIOD table; None when the build stored no result for it (another period, a team
-    filter the stored rows cannot answer, or a warehouse built before the table existed)."""
-    if name not in BY_PERIOD:
+    filter the stored rows cannot answer, a warehouse built before the table existed) or the
+    query has changed since the build ran it."""
+    if name not in BY_PERIOD or not is_current(con, name):
         return None
     table, team_columns = BY_PERIOD[name]
     if teams and not team_columns:

@@ -107,28 +107,57 @@ def _on_reader(path: str, file_version: str, work):
 
 
 @st.cache_data(max_entries=1000, show_spinner=False)
-def _run(path: str, file_version: str, name: str, params: tuple) -> pd.DataFrame:
+def _run(path: str, file_version: str, name: str, digest: str, params: tuple) -> pd.DataFrame:
     return _on_reader(path, file_version, lambda cursor: queries.run(cursor, name, **dict(params)))
 
 
 def query(name: str, **params) -> pd.DataFrame:
     """Result of the named query in analyses/queries/ for these parameters (a copy; safe to change).
     Analyses the build stores for each reporting period (stored.BY_PERIOD) are read from
-    their table when it holds the answer."""
+    their table when it holds the answer and the query is still the one that made it.
+    Results are cached per warehouse file and per text of the query, so an edited query file
+    shows at once."""
     path = warehouse_file()
+    digest = queries.get(name).digest
     if name in stored.BY_PERIOD and {"date_from", "date_to"} <= set(params) <= {"date_from", "date_to", "teams"}:
-        found = _stored(str(path), version(path), name, params["date_from"], params["date_to"],
+        found = _stored(str(path), version(path), name, digest, params["date_from"], params["date_to"],
                         tuple(params.get("teams") or ()))
         if found is not None:
             return found
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _run(str(path), version(path), name, frozen)
+    return _run(str(path), version(path), name, digest, frozen)
 
 
 @st.cache_data(max_entries=1000, show_spinner=False)
-def _stored(path: str, file_version: str, name: str, date_from, date_to, teams: tuple) -> pd.DataFrame | None:
+def _stored(path: str, file_version: str, name: str, digest: str, date_from, date_to,
+            teams: tuple) -> pd.DataFrame | None:
     return _on_reader(path, file_version,
                       lambda cursor: stored.read(cursor, name, date_from, date_to, teams))
+
+
+def yearly(name: str, years: list, **params) -> pd.DataFrame:
+    """What the named analysis gives in each of `years` (periods), one frame with a year_start
+    column: read from the yearly table the build stored (stored.YEARLY) while the query is the one
+    that made it, else run for each year."""
+    path = warehouse_file()
+    if _yearly_current(str(path), version(path), name, queries.get(name).digest):
+        first, last = min(p.start for p in years), max(p.end for p in years)
+        return query(stored.YEARLY[name], date_from=first, date_to=last, **params)
+    frames = [query(name, date_from=p.start, date_to=p.end, **params).assign(year_start=pd.Timestamp(p.start))
+              for p in years]
+    out = pd.concat(frames, ignore_index=True)
+    return out.astype({"year_start": "datetime64[us]"})  # as the stored DATE column reads
+
+
+@st.cache_data(max_entries=100, show_spinner=False)
+def _yearly_current(path: str, file_version: str, name: str, digest: str) -> bool:
+    return _on_reader(path, file_version, lambda cursor: stored.is_current(cursor, name))
+
+
+def analyses_version(*names: str) -> str:
+    """A cache key for results derived from these named analyses: the warehouse file's identity
+    and the text of each query."""
+    return current_version() + "".join(f"|{queries.get(n).digest}" for n in names)
 
 
 def with_cursor(work):

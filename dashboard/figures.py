@@ -399,17 +399,16 @@ def network_measures(activity: pd.DataFrame, chosen: pd.DataFrame) -> tuple[pd.D
 def strength_by_year(end, teams: tuple, link: str) -> pd.DataFrame:
     """Each team's links (linked teams) and strength (total link weight) of one link type in each
     financial year of the ten to `end`, oldest first: a team with activity but no link has 0.
-    Read from the yearly tables every build fills."""
-    return _strength_by_year(data.current_version(), end, tuple(teams), link)
+    Read from the yearly tables every build fills, while the analyses are those that filled them."""
+    return _strength_by_year(data.analyses_version("collab_links", "collab_team_activity"), end, tuple(teams), link)
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
 def _strength_by_year(data_version: str, end, teams: tuple, link: str) -> pd.DataFrame:
-    """strength_by_year for the warehouse file `data_version` (the cache key)."""
+    """strength_by_year for the warehouse file and analyses `data_version` (the cache key)."""
     years = [p for p in periods.available(end.replace(year=end.year - 10), end) if p.key.startswith("fy-")]
-    first = min(p.start for p in years)
-    links = data.query("team_links_yearly", date_from=first, date_to=end, teams=list(teams))
-    activity = data.query("team_activity_yearly", date_from=first, date_to=end)
+    links = data.yearly("collab_links", years, teams=list(teams))
+    activity = data.yearly("collab_team_activity", years)
     links = links[links.link == link]
     ends = pd.concat([links.rename(columns={"team_a_id": "team_id", "team_a": "team"}),
                       links.rename(columns={"team_b_id": "team_id", "team_b": "team"})])[["year_start", "team_id", "team", "weight"]]

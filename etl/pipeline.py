@@ -12,7 +12,7 @@ from etl.db import run
 
 # Derived tables and the views that compute them: filled by every build after the data is in,
 # so that pages read a table rather than re-running the rules behind it on every query.
-DERIVED = {"contributions": "contribution_attribution"}
+DERIVED = {"people_counted": "person_identity", "contributions": "contribution_attribution"}
 
 
 def derive(b: warehouse.Build) -> None:

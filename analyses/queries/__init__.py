@@ -9,10 +9,14 @@ SQL a console can run as-is, for example:
 
 The body reads them with getvariable('date_from'). In the DuckDB CLI, run the SET lines
 (uncommented) and then the file; the dashboard and the report set them for you.
+
+A file is read again whenever it changes on disk, and each query carries a digest of its text:
+results stored by a build (analyses.stored) and results cached by the dashboard are used only
+while the query that made them is the same text, so an edited query shows at once.
 """
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +48,11 @@ class Query:
     sql: str
 
     @property
+    def digest(self) -> str:
+        """A digest of the query's exact text: what stored and cached results are keyed on."""
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()[:16]
+
+    @property
     def param_names(self) -> set[str]:
         return {p.name for p in self.params}
 
@@ -66,18 +75,34 @@ def parse(path: Path) -> Query:
     return Query(path.stem, lines[0].lstrip("- ").strip(), tuple(params), text)
 
 
-@functools.cache
-def catalogue(folder: Path = FOLDER) -> dict[str, Query]:
-    """Every query under `folder`, by name."""
-    return {p.stem: parse(p) for p in sorted(folder.glob("*.sql"))}
+_read: dict[Path, tuple[tuple[int, int], Query]] = {}  # each file's (mtime, size) when read, and its query
+
+
+def get(name: str, folder: Path | None = None) -> Query:
+    """The named query as its file reads now (parsed again only when the file has changed)."""
+    if not re.fullmatch(r"\w+", name):
+        raise QueryError(f"{name!r} is not a query name (letters, digits and underscores)")
+    path = (folder or FOLDER) / f"{name}.sql"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        known = ", ".join(sorted(p.stem for p in (folder or FOLDER).glob("*.sql")))
+        raise QueryError(f"no query named {name!r}; known: {known}") from None
+    seen = _read.get(path)
+    if seen is None or seen[0] != (stat.st_mtime_ns, stat.st_size):
+        seen = ((stat.st_mtime_ns, stat.st_size), parse(path))
+        _read[path] = seen
+    return seen[1]
+
+
+def catalogue(folder: Path | None = None) -> dict[str, Query]:
+    """Every query under `folder` (default: this package's folder), by name."""
+    return {p.stem: get(p.stem, folder) for p in sorted((folder or FOLDER).glob("*.sql"))}
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     """Run the named query on `con` (a cursor of its own) and return the whole result."""
-    queries = catalogue()
-    if name not in queries:
-        raise QueryError(f"no query named {name!r}; known: {', '.join(sorted(queries))}")
-    query = queries[name]
+    query = get(name)
     unknown = set(params) - query.param_names
     if unknown:
         raise QueryError(f"query {name!r} has no parameter(s) {', '.join(sorted(unknown))}")

@@ -14,12 +14,11 @@ pilots AS (
     GROUP BY project_id
     HAVING arg_max(stage, entered_on) = 'pilot'
 ),
-person_commits AS (                                                    -- human commits per person per project, last 12 months
-    SELECT pr.project_id, c.person_key, count(*) AS n
+person_commits AS (                                                    -- commits per person per project, last 12 months,
+    SELECT pr.project_id, c.person_key, count(*) AS n                  -- counted as bus_factor.sql counts them
     FROM project_repos pr
-    JOIN commits c USING (full_name)
-    JOIN people pe USING (person_key)
-    WHERE NOT pe.is_bot
+    JOIN contributions c USING (full_name)
+    WHERE c.role = 'author'
       AND c.authored_at >= getvariable('date_to') - INTERVAL 12 MONTH
       AND c.authored_at < getvariable('date_to') + INTERVAL 1 DAY
     GROUP BY ALL

@@ -4,8 +4,8 @@
 
 WITH recent AS (
     SELECT c.full_name, count(*) AS commits, count(DISTINCT c.person_key) AS contributors, max(c.authored_at) AS last_commit
-    FROM commits c JOIN people p USING (person_key)
-    WHERE NOT p.is_bot                                                   -- people analytics leave bots out
+    FROM commit_activity c
+    WHERE NOT c.is_bot                                                   -- people analytics leave bots out
       AND c.authored_at >= getvariable('as_of') - INTERVAL 12 MONTH
       AND c.authored_at < getvariable('as_of') + INTERVAL 1 DAY
     GROUP BY c.full_name

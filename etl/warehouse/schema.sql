@@ -472,23 +472,68 @@ COMMENT ON COLUMN etl_runs.rate_limit_remaining IS 'API rate limit left when the
 COMMENT ON COLUMN etl_runs.counts IS 'Row count of every table after the run, as a JSON object.';
 COMMENT ON COLUMN etl_runs.message IS 'Error message of a failed run, or a note; never holds a token.';
 
+CREATE TABLE IF NOT EXISTS people_counted (
+    person_key    VARCHAR PRIMARY KEY CHECK (person_key NOT LIKE '%@%'),
+    canonical_key VARCHAR NOT NULL CHECK (canonical_key NOT LIKE '%@%'),
+    is_bot        BOOLEAN NOT NULL
+);
+COMMENT ON TABLE people_counted IS 'Every person key with the key the person is counted under and whether the person is a bot: the view person_identity (the one definition of a person), stored by every build so that queries over a million commits join a table. Derived: every build fills it from person_identity.';
+COMMENT ON COLUMN people_counted.person_key IS 'A person key (people.person_key).';
+COMMENT ON COLUMN people_counted.canonical_key IS 'The key the person is counted under (person_identity.canonical_key).';
+COMMENT ON COLUMN people_counted.is_bot IS 'True when any key of the person is a bot''s.';
+
 -- ---------------------------------------------------------------------------------------
 -- Views: the model layer. Joins and derived categories live here; pages only filter,
 -- sort and format.
+
+-- The one definition of a person. Every count of people reads person keys through this view
+-- (directly, or through commit_activity and contributions, which are built on it).
+CREATE OR REPLACE VIEW person_identity AS
+WITH RECURSIVE
+same AS (                                                              -- pairs of keys known to be one person
+    SELECT alias_key AS a, person_key AS b FROM person_aliases        -- aliases in data/teams.yml
+    UNION ALL
+    SELECT alias_key, person_key FROM person_links                    -- addresses GitHub linked to an account
+),
+both_ways AS (
+    SELECT a, b FROM same UNION SELECT b, a FROM same
+),
+reach(person_key, other) AS (                                          -- every key joined to each key, at any distance
+    SELECT person_key, person_key FROM people
+    UNION
+    SELECT r.person_key, w.b FROM reach r JOIN both_ways w ON w.a = r.other
+),
+ranked AS (                                                            -- counted under: a key with a GitHub login, then
+    SELECT r.person_key, r.other,                                      -- the person an alias names, then the lowest key
+           CASE WHEN p.github_login IS NOT NULL THEN '0' ELSE '1' END
+           || CASE WHEN r.other IN (SELECT person_key FROM person_aliases) THEN '0' ELSE '1' END
+           || r.other AS preference
+    FROM reach r LEFT JOIN people p ON p.person_key = r.other
+),
+resolved AS (
+    SELECT person_key, arg_min(other, preference) AS canonical_key FROM ranked GROUP BY person_key
+)
+SELECT
+    r.person_key,
+    r.canonical_key,
+    bool_or(p.is_bot) OVER (PARTITION BY r.canonical_key) AS is_bot
+FROM resolved r
+JOIN people p USING (person_key);
+COMMENT ON VIEW person_identity IS 'The one definition of a person: every person key with the key the person is counted under. Keys joined by an alias in data/teams.yml (other logins, addresses linked to no account) or by GitHub linking an address to an account (person_links), at any distance, are one person, counted under a key with a GitHub login where there is one, else the person the alias names; so one person counts once across accounts, addresses, GitHub and git clones. is_bot when any key of the person is a bot''s. Every count of people uses it, directly or through commit_activity and contributions.';
 
 CREATE OR REPLACE VIEW commit_activity AS
 SELECT
     c.full_name,
     c.sha,
-    c.person_key,
+    i.canonical_key AS person_key,
     c.authored_at,
     CAST(date_trunc('month', c.authored_at) AS DATE) AS month,
     r.team_id AS repo_team_id,
-    p.is_bot
+    i.is_bot
 FROM commits c
 JOIN repositories r USING (full_name)
-JOIN people p USING (person_key);
-COMMENT ON VIEW commit_activity IS 'Commits with their month, the team owning the repository and whether the author is a bot.';
+JOIN people_counted i USING (person_key);
+COMMENT ON VIEW commit_activity IS 'Commits with their month, the team owning the repository, the author as the person counted (person_identity, through its stored copy people_counted: aliases and linked accounts joined) and whether that person is a bot.';
 
 CREATE OR REPLACE VIEW project_overview AS
 SELECT
@@ -535,21 +580,10 @@ SELECT
     min(c.authored_at) AS first_commit,
     max(c.authored_at) AS last_commit
 FROM commits c
-JOIN people p USING (person_key)
-WHERE NOT p.is_bot
+JOIN people_counted i USING (person_key)
+WHERE NOT i.is_bot
 GROUP BY c.full_name;
 COMMENT ON VIEW repo_activity_windows IS 'First and last commit by a person (not a bot) in each repository.';
-
-CREATE OR REPLACE VIEW person_identity AS
-SELECT
-    p.person_key,
-    coalesce(a1.person_key, a2.person_key, l.person_key, p.person_key) AS canonical_key,
-    p.is_bot
-FROM people p
-LEFT JOIN person_links l ON l.alias_key = p.person_key
-LEFT JOIN person_aliases a1 ON a1.alias_key = p.person_key
-LEFT JOIN person_aliases a2 ON a2.alias_key = l.person_key;
-COMMENT ON VIEW person_identity IS 'Every person key with the key the person is counted under: the one an alias in data/teams.yml joins it to, else the GitHub account its e-mail address is linked to (person_links), else itself.';
 
 CREATE OR REPLACE VIEW team_successions AS
 WITH RECURSIVE chain(team_id, effective_team_id, from_date, depth) AS (
@@ -575,15 +609,14 @@ WITH work AS (                                                         -- author
     SELECT cc.full_name, cc.sha, cc.person_key, c.authored_at, 'coauthor'
     FROM commit_coauthors cc JOIN commits c USING (full_name, sha)
 ),
-people_work AS (
+people_work AS (                                                       -- as the person counted, bots left out
     SELECT w.*, i.canonical_key
     FROM work w JOIN person_identity i USING (person_key)
     WHERE NOT i.is_bot
-      AND NOT EXISTS (SELECT 1 FROM person_identity b WHERE b.canonical_key = i.canonical_key AND b.is_bot)
 ),
 member_spans AS (                                                      -- memberships under the counted key
-    SELECT coalesce(a.person_key, m.person_key) AS canonical_key, m.team_id, m.valid_from, m.valid_to
-    FROM memberships m LEFT JOIN person_aliases a ON a.alias_key = m.person_key
+    SELECT i.canonical_key, m.team_id, m.valid_from, m.valid_to
+    FROM memberships m JOIN person_identity i USING (person_key)
 ),
 home_team AS (                                                         -- fallback: the team owning most of their commits
     SELECT pw.canonical_key, r.team_id
@@ -686,6 +719,16 @@ COMMENT ON COLUMN team_activity_yearly.other_teams_repositories IS 'Of those, re
 -- the dashboard offers (analyses/periods.py), all teams: filled by every build
 -- (analyses/stored.py BY_PERIOD), read by the dashboard instead of running the analysis over every
 -- contribution or commit.
+CREATE TABLE IF NOT EXISTS stored_queries (
+    query_name   VARCHAR PRIMARY KEY,
+    query_digest VARCHAR NOT NULL,
+    stored_in    VARCHAR NOT NULL
+);
+COMMENT ON TABLE stored_queries IS 'The named analyses whose results the build stored (in the *_by_period and *_yearly tables), each with a digest of the exact text of the query that made them. The dashboard uses a stored result only while the query file still has that text; after an edit it runs the query instead. Derived: every build fills it.';
+COMMENT ON COLUMN stored_queries.query_name IS 'The query (analyses/queries/<query_name>.sql).';
+COMMENT ON COLUMN stored_queries.query_digest IS 'First 16 hex digits of the SHA-256 of the query file''s text when the build ran it.';
+COMMENT ON COLUMN stored_queries.stored_in IS 'The tables holding its results, comma-separated.';
+
 CREATE TABLE IF NOT EXISTS report_periods (
     period_start DATE NOT NULL,
     period_end   DATE NOT NULL,
