@@ -2,6 +2,7 @@
 repositories and projects, knowledge concentration, newcomers and retention."""
 import streamlit as st
 
+from analyses import metrics
 from dashboard import access, charts, data, figures, filters
 from publish import theme
 from publish.text import plain
@@ -30,14 +31,18 @@ if activity.empty:
     st.stop()
 
 outside = flows[flows.home_team_id != flows.repo_team_id]
-m = st.columns(4)
-m[0].metric("Cross-team repositories", len(repos), help="Repositories with contributors from two or more teams.")
-m[1].metric("Cross-team projects", len(projects), help="Projects with partner teams, or contributors from two or "
-                                                        "more teams in their repositories.")
-m[2].metric("Team pairs linked", int(links.loc[links.link == "people"].shape[0]),
-            help="Pairs of teams sharing at least one contributor.")
-m[3].metric("Contributions across teams", f"{outside.contributions.sum() / max(flows.contributions.sum(), 1):.0%}",
-            help="Share of all contributions (commits and co-authorships) made in another team's repositories.")
+
+
+def measure(key: str, **options):
+    """A measure of the catalogue (analyses.metrics) as this page's filters give it: (its metric, its value)."""
+    m = metrics.get(key)
+    return m, m.value(data.query, f.period.start, f.period.end, f.teams, **options)
+
+
+for column, key in zip(st.columns(4), ("cross_team_repositories", "cross_team_projects", "team_pairs_linked",
+                                       "share_across_teams")):
+    m, value = measure(key)
+    column.metric(m.name, m.shown(value), help=m.definition)
 
 st.subheader("The team network", anchor=False)
 link = st.segmented_control("Link", list(LINKS), format_func=lambda k: LINKS[k][0], default="people",
@@ -129,9 +134,14 @@ st.subheader("Network measures", anchor=False)
 st.caption(f"From {LINKS[link][0].lower()}. Strength: total link weight. Betweenness: how often a team sits on the "
            "shortest path between two others (strong links count as short): the teams that bridge the Assembly.")
 g_measures, summary = figures.network_measures(activity, chosen)
-st.markdown(f"{summary['teams']} teams, {summary['links']} links, {summary['components']} connected group(s), "
-            f"density {summary['density']:.2f}" + (f"; not linked: {plain(', '.join(summary['isolated']))}"
-                                                     if summary["isolated"] else ""))
+linked, n_linked = measure("teams_linked", link=link)
+selected, n_selected = measure("teams_selected")
+st.markdown(f"**{linked.name}: {n_linked:,}** of {n_selected:,} {selected.name.lower()}; {summary['links']} links, "
+            f"{summary['components']} connected group(s), density {summary['density']:.2f}"
+            + (f"; teams with contributors but no link: {plain(', '.join(summary['isolated']))}"
+               if summary["isolated"] else ""),
+            help=f"{linked.name}: {linked.definition} {selected.name}: {selected.definition} The network's teams are "
+                 "those whose people contributed in the period.")
 st.dataframe(g_measures.drop(columns=["team_id"]), hide_index=True, column_config={
     "team": "Team", "links": "Linked teams", "strength": "Strength", "degree_centrality": "Degree centrality",
     "betweenness": "Betweenness", "component_size": "Group size"})

@@ -1,11 +1,12 @@
 """Overview: how much is happening across the Assembly, and where."""
 import streamlit as st
 
+from analyses import metrics
 from dashboard import blocks, charts, data, figures, filters
 from publish import theme
 from publish.text import day
 
-TOP_TEAMS = 10  # teams with a row of their own under Activity by team; the rest share one
+TOP_TEAMS = metrics.TOP_TEAMS  # teams with a row of their own under Activity by team; the rest share one
 
 f = filters.current()
 st.title("Overview")
@@ -15,17 +16,24 @@ activity = data.query("team_activity", **f.params(), top=TOP_TEAMS)
 every = activity.iloc[0]  # all the chosen teams together
 stages = data.query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
 
+
+def measure(key: str) -> tuple[str, int, str]:
+    """A headline measure of the catalogue (analyses.metrics): its name, value and definition."""
+    m = metrics.get(key)
+    return m.name, int(m.value(data.query, f.period.start, f.period.end, f.teams)), m.definition
+
+
 # The page is drawn as HTML blocks (dashboard.blocks), headings included, where Streamlit elements
 # and Plotly charts would cost the browser several times as much on every visit. The blocks'
 # style goes once, with the first of them.
-st.html(blocks.STYLE + blocks.figures([
-    ("Projects", int(stages.projects.sum()), f"started by {day(f.period.end)}, at any stage"),
-    ("Active repositories", int(every.repositories), "with at least one commit in the period"),
-    ("Contributors", int(every.contributors), "people (not bots) with a commit in the period"),
-    ("Teams", len(f.teams) or len(f.team_names), "in the current selection"),
-], label="Headline figures")
+operational_now, ever_operational = measure("operational_now"), measure("ever_operational")
+st.html(blocks.STYLE + blocks.figures([measure(key) for key in ("projects", "active_repositories", "contributors",
+                                                                 "teams_selected")], label="Headline figures")
     + blocks.heading("Projects by stage")
-    + blocks.stage_bars(stages, label=f"Projects by pathway stage on {day(f.period.end)}"))
+    + blocks.stage_bars(stages, label=f"Projects by pathway stage on {day(f.period.end)}")
+    + blocks.note(f"Each project once, at its stage on {day(f.period.end)}. {operational_now[0]}: "
+                  f"{operational_now[1]:,}; {ever_operational[0].lower()}: {ever_operational[1]:,} "
+                  "(the Pathway page's funnel counts every stage a project reached)."))
 # The Export dialog gives the same bars as a chart (PNG, SVG, HTML) and the table behind them;
 # the chart is made only when it opens.
 charts.export_menu(lambda: figures.stages_figure(stages), key="stages_chart", data=stages, title="Projects by stage")

@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from analyses import metrics
 from dashboard import charts, data, figures, filters
 from publish import theme
 
@@ -33,7 +34,11 @@ with right:
     st.dataframe(conversion, hide_index=True, column_config={
         "from": "From", "to": "To", "reached": "Reached 'from'", "went on": "Reached 'to'",
         "conversion": st.column_config.ProgressColumn("Conversion", format="percent", min_value=0, max_value=1)})
-    st.caption("Counts projects that reached each stage or a later one (stages can be skipped).")
+    ever, now = metrics.get("ever_operational"), metrics.get("operational_now")
+    st.caption(f"Counts projects that reached each stage or a later one (stages can be skipped). "
+               f"{ever.name}: {ever.shown(ever.value(data.query, f.period.start, f.period.end, f.teams))}, "
+               f"of which {now.name.lower()}: {now.shown(now.value(data.query, f.period.start, f.period.end, f.teams))} "
+               "(the others have since left that stage).", help=f"{ever.name}: {ever.definition} {now.name}: {now.definition}")
 
 st.subheader("Reached, by lead team and by start year", anchor=False)
 by = pd.concat([progress.loc[progress.reached_ordinal >= s.ordinal, ["lead_team", "start_year"]]

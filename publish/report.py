@@ -8,6 +8,7 @@ study's outputs, a repository) stay links.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html as _html
 from dataclasses import dataclass
 
@@ -17,11 +18,12 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from analyses import network, queries
+from analyses import metrics, network, queries
 from publish import printing, theme
 from publish.text import day
 
-MOVES = {"started": "Started", "advanced": "Moved on", "deployed": "Went operational", "stopped": "Paused or retired"}
+# Each kind of move in project_moves and the measure (analyses.metrics) that counts it.
+MOVES = {"started": "started", "advanced": "moved_on", "deployed": "went_operational", "stopped": "stopped"}
 
 
 def last_complete_financial_year(as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -157,20 +159,24 @@ def _header(title, status, start, end, as_of) -> str:
                "report contains.</p>" if demo else "") + "</header>")
 
 
+HEADLINES = ("projects", "started", "moved_on", "went_operational", "ever_operational", "active_repositories",
+             "contributors", "commits", "active_teams")
+
+
+def headline_figures(con, start: dt.date, end: dt.date) -> list[tuple[metrics.Metric, float]]:
+    """The report's headline measures for start..end, all teams: the dashboard's own (analyses.metrics)."""
+    run = functools.partial(queries.run, con)
+    return [(metrics.get(key), metrics.value(key, run, start, end)) for key in HEADLINES]
+
+
 def _headlines(con, period) -> str:
-    summary = queries.run(con, "activity_summary", **period).iloc[0]
-    moves = queries.run(con, "project_moves", **period)
-    started = moves[moves.move == "started"].project_id.nunique()
-    advanced = moves[moves.move == "advanced"].project_id.nunique()
-    deployed = moves[moves.move == "deployed"].project_id.nunique()
-    stages = queries.run(con, "projects_by_stage", date_to=period["date_to"])
-    cards = [("Projects", int(stages.projects.sum())), ("Started", started), ("Moved on", advanced),
-             ("Went operational", deployed), ("Active repositories", int(summary.active_repositories)),
-             ("Contributors", int(summary.contributors)), ("Commits", int(summary.commits)),
-             ("Teams", int(summary.active_teams))]
+    figures = headline_figures(con, period["date_from"], period["date_to"])
     return ("<section><h2>The year in numbers</h2><div class='cards'>"
-            + "".join(f"<div class='card'><span class='n'>{v:,}</span><span>{_e(k)}</span></div>" for k, v in cards)
-            + "</div></section>")
+            + "".join(f"<div class='card'><span class='n'>{m.shown(v)}</span><span>{_e(m.name)}</span></div>"
+                      for m, v in figures)
+            + "</div><details open><summary>How these figures are counted</summary><dl class='definitions'>"
+            + "".join(f"<dt>{_e(m.name)}</dt><dd>{_e(m.definition)}</dd>" for m, _ in figures)
+            + "</dl></details></section>")
 
 
 def _projects(con, period, figures: _Figures) -> str:
@@ -182,16 +188,19 @@ def _projects(con, period, figures: _Figures) -> str:
     funnel = go.Figure(go.Funnel(y=list(pathway.label), x=reached, textinfo="value+percent initial",
                                  marker=dict(color=[theme.STAGE_COLOURS[s] for s in pathway.stage])))
     funnel.update_layout(height=330)
+    ever, now = metrics.get("ever_operational"), metrics.get("operational_now")
+    run = functools.partial(queries.run, con)
     out = ["<section><h2>Projects and the pathway to operational use</h2>",
            "<p>How far the Assembly's projects have come: those reaching each stage by the end of the period "
-           "(stages can be skipped).</p>",
+           f"(stages can be skipped). {_e(ever.name)}: {ever.shown(ever.value(run, period['date_from'], period['date_to']))}"
+           f"; {_e(now.name.lower())}: {now.shown(now.value(run, period['date_from'], period['date_to']))}.</p>",
            figures.div(funnel, "Funnel of projects reaching each pathway stage: " + ", ".join(
                f"{label} {n}" for label, n in zip(pathway.label, reached)))]
-    for move, heading in MOVES.items():
+    for move, key in MOVES.items():
         rows = moves[moves.move == move]
         if rows.empty:
             continue
-        out.append(f"<h3>{heading} ({rows.project_id.nunique()})</h3>")
+        out.append(f"<h3>{_e(metrics.get(key).name)} ({rows.project_id.nunique()})</h3>")
         out.append(_table(rows.assign(entered_on=rows.entered_on.map(_day)),
                           {"title": "Project", "lead_team": "Lead team", "stage_label": "Stage", "entered_on": "Date"}))
     if moves.empty:
@@ -265,6 +274,7 @@ def _collaboration(con, period, figures: _Figures) -> str:
 
 
 def _teams(con, period) -> str:
+    run = functools.partial(queries.run, con)
     teams = queries.run(con, "team_list")
     activity = queries.run(con, "collab_team_activity", **period).set_index("team_id")
     moves = queries.run(con, "project_moves", **period)
@@ -285,9 +295,11 @@ def _teams(con, period) -> str:
         facts = []
         if a is not None:
             facts.append(f"{int(a.people)} people made {int(a.commits):,} commits in {int(a.repositories)} repositories")
-        facts.append(f"{len(led)} projects led, {int((led.stage == 'Operational').sum())} operational")
+        projects, now = (metrics.value(key, run, period["date_from"], period["date_to"], (t.team_id,))
+                         for key in ("projects", "operational_now"))
+        facts.append(f"{projects:,} projects (as lead or partner), {now:,} {metrics.get('operational_now').name.lower()}")
         if not mine.empty:
-            facts.append("this period: " + ", ".join(f"{n} {MOVES[m].lower()}" for m, n in
+            facts.append("this period: " + ", ".join(f"{n} {metrics.get(MOVES[m]).name.lower()}" for m, n in
                                                       mine.groupby("move").project_id.nunique().items()))
         out.append(f"<article class='team'><h3>{_e(t.name)}</h3><p>{_e('; '.join(facts))}.</p>"
                    + (f"<p>Worked most with: {_e(', '.join(partner_names[:4]))}.</p>" if partner_names else "")
@@ -328,7 +340,11 @@ h3 { margin: 20px 0 6px; }
 .kicker { color: #425563; text-transform: uppercase; letter-spacing: .05em; font-size: 13px; margin: 0; }
 .lede { font-size: 18px; color: #425563; }
 .demo { background: #FFF9C4; padding: 8px 12px; border-left: 4px solid #FFB81C; }
-.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+details { margin: 10px 0; font-size: 13px; color: #425563; }
+.definitions { columns: 2; column-gap: 24px; }
+.definitions dt { break-after: avoid; }
+.definitions dd { break-inside: avoid; }
 .card { background: #F0F4F5; padding: 10px 12px; border-top: 4px solid #005EB8; }
 .card .n { display: block; font-size: 26px; font-weight: bold; color: #003087; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 12px; }

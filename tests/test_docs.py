@@ -47,3 +47,11 @@ def test_the_refresh_workflow_runs_the_documented_commands():
     assert any(step.get("uses", "").startswith("actions/upload-artifact") and step["with"]["name"] == "warehouse"
                for step in steps)
     assert "secrets.DSA_SALT" in str(workflow["jobs"]["refresh"]["env"])
+
+
+def test_readme_defines_every_headline_measure_as_the_catalogue_does():
+    from analyses import metrics
+
+    readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
+    for m in metrics.CATALOGUE:
+        assert f"| {m.name} | {m.definition} | `{m.query}` |" in readme, f"README's measures lack {m.name!r}"

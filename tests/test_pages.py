@@ -91,7 +91,7 @@ def test_overview_shows_headlines_stages_activity_and_newest_projects(demo_db, m
     newest = con.execute("""SELECT title FROM projects WHERE started_on BETWEEN DATE '2025-10-01' AND DATE '2026-09-30'
                             ORDER BY started_on DESC, title LIMIT 10""").fetchall()
     con.close()
-    assert figures["Projects"] == projects and figures["Teams"] == teams
+    assert figures["Projects"] == projects and figures["Teams in the selection"] == teams
     assert figures["Active repositories"] > 0 and figures["Contributors"] > 0
 
     # Projects by stage: a row per stage with its count; R&D and Closed head their stages with their totals.
@@ -145,7 +145,7 @@ def test_team_filter_from_the_url_narrows_every_figure(demo_db, monkeypatch):
     assert [row[0] for row in activity[1:]] == ["All selected teams", "AI Imaging"]
     assert activity[1][1:4] == activity[2][1:4]
     all_m, one_m = headline(everyone), headline(one_team)
-    assert one_m["Teams"] == 1
+    assert one_m["Teams in the selection"] == 1
     assert one_m["Projects"] < all_m["Projects"]
 
 

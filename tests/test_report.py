@@ -93,9 +93,9 @@ def test_report_defaults_to_the_last_complete_financial_year_and_counts_match(wr
     con.close()
     cards = dict((label, int(n.replace(",", ""))) for n, label in
                  re.findall(r"<span class='n'>([\d,]+)</span><span>([^<]+)</span>", html))
-    assert cards["Started"] == started > 0
+    assert cards["Started in the period"] == started > 0
     assert cards["Commits"] == commits
-    assert f"<h3>Started ({started})</h3>" in html
+    assert f"<h3>Started in the period ({started})</h3>" in html
     for section in ("The year in numbers", "Projects and the pathway", "Tech stack", "Collaboration", "Teams",
                     "Case studies"):
         assert f"<h2>{section}" in html
