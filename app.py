@@ -16,8 +16,6 @@ from etl import warehouse
 from etl.config import ROOT
 from publish import theme
 
-PAGES = ROOT / "pages"
-
 # The icon is served by the app itself: a Material icon would be fetched from Google on every visit.
 st.set_page_config(page_title="Assembly Insights", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.svg"), layout="wide")
 theme.register()
@@ -71,15 +69,5 @@ if latest.contents == "demo":
         icon=":material/science:",
     )
 
-navigation = st.navigation([
-    st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page(PAGES / "projects.py", title="Projects", icon=":material/folder_open:"),
-    st.Page(PAGES / "pathway.py", title="Pathway", icon=":material/conversion_path:"),
-    st.Page(PAGES / "tech_stack.py", title="Tech stack", icon=":material/stacks:"),
-    st.Page(PAGES / "radar.py", title="Tech radar", icon=":material/radar:"),
-    st.Page(PAGES / "collaboration.py", title="Collaboration", icon=":material/hub:"),
-    st.Page(PAGES / "repositories.py", title="Repositories", icon=":material/code:"),
-    st.Page(PAGES / "reports.py", title="Reports", icon=":material/summarize:"),
-    st.Page(PAGES / "data.py", title="Data", icon=":material/database:"),
-])
+navigation = st.navigation(filters.pages())
 navigation.run()

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analyses.periods import Period
+from etl.config import ROOT
 from publish.text import day
 
 
@@ -52,18 +53,44 @@ def sidebar(teams: pd.DataFrame, periods: list[Period]) -> Filters:
 def current() -> Filters:
     """The filters chosen in the sidebar for this run of the page.
 
-    A page can start without the frame once: on a freshly started server, Streamlit serves
-    the first visit to a deep link (e.g. /repositories?team=...) in its legacy pages/ folder
-    mode, running the page script alone until some run has called st.navigation. The page
-    then switches that mode off and reruns, so app.py frames it and the link is kept.
+    A page can start without the frame once: see leave_pages_folder_mode.
     """
     if "filters" not in st.session_state:
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
+        leave_pages_folder_mode()
         st.rerun()
     from dashboard import access  # a page never runs for someone the frame would turn away
 
     if not access.current().allowed:
         st.rerun()
     return st.session_state["filters"]
+
+
+def leave_pages_folder_mode() -> None:
+    """Make the next run start from app.py, when a page script was run without it.
+
+    A `pages/` folder beside app.py puts a freshly started Streamlit server in its legacy
+    multipage mode: until some run has called st.navigation, the first visit to a deep link
+    (e.g. /repositories?team=...) runs that page's script alone, without the frame. Calling
+    st.navigation (public API) turns the legacy mode off for the whole server, as app.py's own
+    call would have; the page then reruns, framed, with the link's parameters kept. The
+    navigation made here (the same pages, so the link's page is kept) is hidden and never run. tests/test_browser.py
+    (test_link_with_filters_opens_the_same_view, on a freshly started server) fails if
+    Streamlit changes this.
+    """
+    st.navigation(pages(), position="hidden")
+
+
+def pages() -> list:
+    """The dashboard's pages, in menu order (app.py's navigation)."""
+    folder = ROOT / "pages"
+    return [
+        st.Page(folder / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(folder / "projects.py", title="Projects", icon=":material/folder_open:"),
+        st.Page(folder / "pathway.py", title="Pathway", icon=":material/conversion_path:"),
+        st.Page(folder / "tech_stack.py", title="Tech stack", icon=":material/stacks:"),
+        st.Page(folder / "radar.py", title="Tech radar", icon=":material/radar:"),
+        st.Page(folder / "collaboration.py", title="Collaboration", icon=":material/hub:"),
+        st.Page(folder / "repositories.py", title="Repositories", icon=":material/code:"),
+        st.Page(folder / "reports.py", title="Reports", icon=":material/summarize:"),
+        st.Page(folder / "data.py", title="Data", icon=":material/database:"),
+    ]

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -88,6 +89,9 @@ def test_a_refresh_started_from_the_page_runs_in_the_background(gh, demo_db, tmp
 def test_only_one_background_refresh_at_a_time(tmp_path):
     db = tmp_path / "w.duckdb"
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "etl", "refresh"])
+    deadline = time.monotonic() + 10  # until the child has replaced the forked test process's command line
+    while b"refresh" not in Path(f"/proc/{other.pid}/cmdline").read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.02)
     try:
         operations.pid_path(db).write_text(str(other.pid))
         assert operations.running(db) == other.pid
