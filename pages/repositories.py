@@ -1,6 +1,7 @@
 """Repositories: every repository of the chosen teams, with its activity in the period."""
 import streamlit as st
 
+from analyses import metrics
 from dashboard import data, filters
 
 f = filters.current()
@@ -19,10 +20,15 @@ if search:
     haystack = repos[["full_name", "description", "primary_language", "projects"]].fillna("").agg(" ".join, axis=1)
     repos = repos[haystack.str.lower().str.contains(needle, regex=False)]
 
-active = int((repos.commits > 0).sum())
 cols = st.columns(3)
-cols[0].metric("Repositories", len(repos))
-cols[1].metric("Active in the period", active)
+cols[0].metric("Repositories", len(repos), help="Repositories of the chosen teams" + (" matching the search." if search
+                                                                                     else "."))
+active = metrics.get("active_repositories")
+if search:
+    cols[1].metric("Active, of those found", int((repos.commits > 0).sum()), help=active.definition)
+else:
+    cols[1].metric(active.name, active.shown(active.value(data.query, f.period.start, f.period.end, f.teams)),
+                   help=active.definition)
 cols[2].metric("Archived", int(repos.archived.sum()))
 
 st.dataframe(

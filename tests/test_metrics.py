@@ -112,3 +112,14 @@ def test_teams_with_a_link_are_the_teams_in_the_chosen_links(demo_db, link):
     assert metrics.value("teams_linked", run, start, end, link=link) == len(set(chosen.team_a_id) | set(chosen.team_b_id))
     assert metrics.value("teams_linked", run, start, end, ("ai-imaging",), link=link) == int(
         "ai-imaging" in set(chosen.team_a_id) | set(chosen.team_b_id))
+
+
+def test_the_repositories_page_counts_active_repositories_as_the_overview_does(demo_db, monkeypatch):
+    at = app(demo_db, monkeypatch, team="AI Imaging")
+    overview = headline(at)["Active repositories"]
+    at.switch_page(page("repositories.py")).run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Active repositories"] == f"{overview:,}"
+    listed = at.dataframe[0].value
+    assert (listed.commits > 0).sum() == overview  # the page's own table agrees with the measure
