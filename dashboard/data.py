@@ -62,10 +62,10 @@ def ensure_warehouse(path: Path) -> bool:
     """Build the demo warehouse if there is none yet; True if this call built it."""
     if path.exists():
         return False
-    from etl import demo
+    from etl.demo import build
 
     try:
-        demo.build_demo(path, wait=300, if_missing=True)
+        build.build_demo(path, wait=300, if_missing=True)
     except warehouse.AlreadyBuilt:
         return False
     return True
@@ -83,13 +83,12 @@ def missing_tables(path: Path) -> list[str]:
 
 def rebuild_demo(path: Path) -> None:
     """Replace an outdated demo warehouse with a current one of the same scale."""
-    from etl import demo
-    from etl.demo import nhs_scale
+    from etl.demo import build, nhs_scale
 
     if warehouse.live_meta(path).get("demo_scale") == "nhs":
         nhs_scale.build(path, wait=300)
     else:
-        demo.build_demo(path, wait=300)
+        build.build_demo(path, wait=300)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -33,7 +33,7 @@ log = logging.getLogger("etl")
 
 
 def cmd_demo(args) -> int:
-    from etl import demo
+    from etl.demo import build
 
     path = config.db_path(args.db)
     started = time.perf_counter()
@@ -44,7 +44,7 @@ def cmd_demo(args) -> int:
         log.info("NHS-scale demo warehouse written to %s in %.1f s: %s", path, time.perf_counter() - started,
                  nhs_scale.describe(counts))
         return 0
-    counts = demo.build_demo(path)
+    counts = build.build_demo(path)
     log.info("demo warehouse written to %s in %.1f s: %s", path, time.perf_counter() - started,
              ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if n))
     return 0

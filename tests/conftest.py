@@ -14,10 +14,10 @@ from etl.warehouse import load
 @pytest.fixture(scope="session")
 def demo_db_master(tmp_path_factory) -> Path:
     """The demo warehouse, built once; copy it (demo_db) before anything may change it."""
-    from etl import demo
+    from etl.demo import build
 
     path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
-    demo.build_demo(path)
+    build.build_demo(path)
     return path
 
 

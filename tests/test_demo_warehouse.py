@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import demo, warehouse
+from etl import warehouse
+from etl.demo import build, files, settings
 from etl.shared import identity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ OPEN_END = "coalesce(valid_to, DATE '2026-09-30')"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
-    counts = demo.build_demo(path)
+    counts = build.build_demo(path)
     return path, counts
 
 
@@ -35,8 +36,8 @@ def built(tmp_path_factory):
 def rebuilt(tmp_path_factory):
     """A second file, built twice into the same path."""
     path = tmp_path_factory.mktemp("demo-again") / "warehouse.duckdb"
-    demo.build_demo(path)
-    demo.build_demo(path)
+    build.build_demo(path)
+    build.build_demo(path)
     return path
 
 
@@ -107,7 +108,7 @@ def test_commits_span_the_three_years_with_seasonal_dips(con):
         "SELECT min(authored_at), max(authored_at), count(DISTINCT date_trunc('month', authored_at)) FROM commits"
     ).fetchone()
     assert first.date() >= dt.date(2023, 10, 1) and first.date() <= dt.date(2023, 10, 7)
-    assert last <= demo.DEMO_AS_OF and last.date() == dt.date(2026, 9, 30)
+    assert last <= build.DEMO_AS_OF and last.date() == dt.date(2026, 9, 30)
     assert months >= 35
     monthly = dict(con.execute(
         "SELECT strftime(authored_at, '%Y-%m'), count(*) FROM commits c JOIN people USING (person_key) "
@@ -154,7 +155,7 @@ def test_no_email_addresses_in_person_tables(con, table):
 
 def test_people_keys_come_from_the_demo_salt(con):
     for key, login in con.execute("SELECT person_key, github_login FROM people WHERE github_login IS NOT NULL").fetchall():
-        assert key == identity.key_for_login(login, demo.DEMO_SALT)
+        assert key == identity.key_for_login(login, build.DEMO_SALT)
     no_login = scalar(con, "SELECT count(*) FROM people WHERE github_login IS NULL")
     # Those whose address GitHub links to no account, and five who also commit from such an address (aliases).
     assert 11 <= no_login <= 15
@@ -181,15 +182,15 @@ def test_rebuilding_the_same_path_keeps_the_run_log_and_no_duplicates(built, reb
         c.close()
     assert len(runs) == 2
     for source, status, as_of, added, message, logged in runs:
-        assert (source, status, as_of, message) == ("demo", "succeeded", demo.DEMO_AS_OF, "demo data")
+        assert (source, status, as_of, message) == ("demo", "succeeded", build.DEMO_AS_OF, "demo data")
         assert added == counts["commits"]
         assert json.loads(logged)["commits"] == counts["commits"]
     for table, n in built[1].items():
         assert counts[table] == n, table
 
 
-_DIGEST = ("import hashlib, json; from etl import demo; "
-           "print(hashlib.sha256(json.dumps(demo.generate(), sort_keys=True, default=str).encode()).hexdigest())")
+_DIGEST = ("import hashlib, json; from etl.demo import build; "
+           "print(hashlib.sha256(json.dumps(build.generate(), sort_keys=True, default=str).encode()).hexdigest())")
 
 
 def test_generate_is_the_same_in_every_process():
@@ -199,7 +200,7 @@ def test_generate_is_the_same_in_every_process():
              for seed in ("1", "2024")]
     digests = {p.communicate(timeout=120)[0].strip() for p in procs}
     assert all(p.returncode == 0 for p in procs)
-    here = hashlib.sha256(json.dumps(demo.generate(), sort_keys=True, default=str).encode()).hexdigest()
+    here = hashlib.sha256(json.dumps(build.generate(), sort_keys=True, default=str).encode()).hexdigest()
     assert digests == {here}
 
 
@@ -347,3 +348,41 @@ def test_views_return_rows(con):
     assert scalar(con, "SELECT sum(repo_count) FROM project_overview") == scalar(con, "SELECT count(*) FROM project_repos")
     assert scalar(con, "SELECT count(*) FROM commit_activity") == scalar(con, "SELECT count(*) FROM commits")
     assert scalar(con, "SELECT count(DISTINCT repo_team_id) FROM commit_activity") >= 7
+
+
+# --- the demo's files -----------------------------------------------------------------
+
+def test_a_wrong_repository_hint_is_reported_with_its_file_line_and_field(tmp_path):
+    good = settings.REPOSITORIES_FILE.read_text(encoding="utf-8")
+    bad = good.replace('{repo: nhsx/synthetic-ae-validation, kind: ml, created_in: pilot,',
+                       '{repo: nhsx/synthetic-ae-validation, kind: ml, created_in: paused,')
+    bad = bad.replace("{repo: nhsx/skunkworks-website, team: ai-skunkworks,", "{repo: nhsx/skunkworks-website, team: ai-lab,")
+    bad = bad.replace("    - {repo: nhsx/fl-trust-node,", "    - {repo: nhsx/fl-trust-nodes,")
+    path = tmp_path / "repositories.yml"
+    path.write_text(bad, encoding="utf-8")
+    line = {needle: next(i for i, text in enumerate(bad.splitlines(), 1) if needle in text)
+            for needle in ("synthetic-ae-validation", "skunkworks-website", "fl-trust-nodes", "federated-learning-pilot,")}
+    team_ids = {t["team_id"] for t in files.teams()["teams"]}
+    project_records = files.project_records(team_ids)
+    with pytest.raises(files.DemoFilesError) as caught:
+        files.repository_hints(project_records, team_ids, path)
+    problems = str(caught.value).splitlines()
+    assert len(problems) == 4, problems
+    assert problems[0].startswith(f"{path}:{line['synthetic-ae-validation']}: projects.synthetic-ae-data[2].created_in: "
+                                  "'paused' is not a stage of the project")
+    assert problems[1] == (f"{path}:{line['fl-trust-nodes']}: projects.federated-learning-pilot[2].repo: "
+                           "'nhsx/fl-trust-nodes' is not among the repositories of federated-learning-pilot.yml")
+    assert problems[2] == (f"{path}:{line['federated-learning-pilot,']}: projects.federated-learning-pilot: "
+                           "federated-learning-pilot.yml lists 'nhsx/fl-trust-node'; expected an entry for it here")
+    assert problems[3] == f"{path}:{line['skunkworks-website']}: unlinked[2].team: 'ai-lab' is not a team in teams.yml"
+    # The file as it is passes.
+    assert len(files.repository_hints(project_records, team_ids)["repositories"]) == 101
+
+
+def test_the_demo_teams_file_lists_no_members(tmp_path):
+    path = tmp_path / "teams.yml"
+    path.write_text(settings.TEAMS_FILE.read_text(encoding="utf-8").replace(
+        "    formed_on: 2021-04-01\n", "    formed_on: 2021-04-01\n    members:\n      - {login: quiet-otter, from: 2022-04-01}\n"),
+        encoding="utf-8")
+    with pytest.raises(files.DemoFilesError, match="members, aliases: the demo's people are generated"):
+        files.teams(path)

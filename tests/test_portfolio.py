@@ -10,7 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import config, demo, records
+from etl import config, records
+from etl.demo import files as demo_files
+from etl.demo import settings
 from etl.shared import identity
 from tests.conftest import build_tiny, data_tables, runs
 
@@ -163,16 +165,19 @@ def test_memberships_load_as_pseudonymous_keys(tmp_path, good_folder, monkeypatc
     assert b"@" not in b"".join(str(r).encode() for r in got)
 
 
-def test_demo_records_are_valid_record_files(tmp_path):
-    """The demo uses the record format: written out as files, they pass `check`."""
-    folder = tmp_path / "projects"
-    folder.mkdir()
-    team_ids = {t["team_id"] for t in demo.generate()["teams"]}
-    for record in demo.generate()["project_records"]:
-        canonical, problems = records.validate(record, source="demo", known_teams=team_ids)
-        assert problems == []
-        (folder / f"{canonical['id']}.yml").write_text(records.to_yaml(canonical))
-    assert records.load_folder(folder, team_ids) and len(list(folder.iterdir())) == 40
+def test_demo_records_are_valid_record_files():
+    """The demo's teams and records are files in the formats users write: `etl check` passes
+    them, and they read back as the same canonical records the demo loads."""
+    done = etl("check", "--records", str(settings.PROJECTS_DIR), "--teams", str(settings.TEAMS_FILE))
+    assert done.returncode == 0, done.stdout + done.stderr
+    team_ids = {t["team_id"] for t in demo_files.teams()["teams"]}
+    loaded = demo_files.project_records(team_ids)
+    assert len(loaded) == 40 and len(team_ids) == 8
+    for record in loaded:
+        assert record["_path"] == f"data/demo/projects/{record['id']}.yml"
+        written = records.to_yaml(record)
+        again, problems = records.parse_text(written, source="again", known_teams=team_ids, expected_id=record["id"])
+        assert problems == [] and {**again, "_path": record["_path"]} == record
 
 
 def test_aliases_load_as_pairs_of_person_keys(tmp_path, good_folder):

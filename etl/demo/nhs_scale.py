@@ -7,7 +7,7 @@ pathway. Everything is made up and deterministic for a given seed. The rows go t
 same loader as live data (etl.load), in chunks so memory stays flat.
 
 It is for benchmarks and capacity checks (`python -m etl demo --scale nhs`); the Assembly-sized
-demo in etl/demo.py is the one that tells a story.
+demo in etl/demo/build.py is the one that tells a story.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from etl import demo, pipeline, reference, warehouse
+from etl import pipeline, reference, warehouse
+from etl.demo import build as demo  # the Assembly-sized demo's public names
 from etl.shared import identity
 from etl.warehouse import load
 
@@ -58,7 +59,7 @@ def _teams(rng: np.random.Generator) -> tuple[list[dict], list[dict], list[dict]
              + [(f"{t} Data Science", f"{t} NHS Foundation Trust", "Trust analytics") for t in _TRUSTS]
              + [(f"{u} Analytics", u, "Commissioning support") for u in _UNITS])
     for name, organisation, directorate in extra[: SCALE["teams"] - len(teams)]:
-        team_id = demo._slug(name)
+        team_id = demo.slug(name)
         formed = FIRST_DAY + dt.timedelta(days=int(rng.integers(0, 5 * 365)))
         teams.append({"team_id": team_id, "name": name, "short_name": name.replace(" Data Science", " DS")[:28],
                       "directorate": directorate, "organisation": organisation,
@@ -248,7 +249,8 @@ def _projects(rng: np.random.Generator, specs: list[tuple], team_ids: list[str])
     repos_of: dict[str, list[tuple]] = {}
     for spec in specs:
         repos_of.setdefault(spec[1], []).append(spec)
-    stages = ["idea", "discovery", "proof_of_concept", "pilot", "operational"]
+    stages = [stage for stage, _, _, phase in warehouse.STAGES if phase != "closed"]  # idea to operational
+    retired = warehouse.STAGES[-1][0]  # the last stage of all
     reach_p = np.array([0.12, 0.22, 0.3, 0.18, 0.18])
     teams_with_repos = [t for t in team_ids if repos_of.get(t)]
     for n in range(SCALE["projects"]):
@@ -262,7 +264,7 @@ def _projects(rng: np.random.Generator, specs: list[tuple], team_ids: list[str])
             history.append({"stage": stage, "date": day.isoformat()})
             day += dt.timedelta(days=int(rng.integers(40, 400)))
         if rng.random() < 0.08 and day < AS_OF.date():
-            history.append({"stage": "retired", "date": day.isoformat()})
+            history.append({"stage": retired, "date": day.isoformat()})
         history = [h for h in history if h["date"] <= AS_OF.date().isoformat()] or history[:1]
         words = list(rng.choice(_WORDS, size=3, replace=False))
         title = " ".join(words).capitalize()
@@ -290,7 +292,7 @@ def build(path: Path, *, seed: int = SEED, wait: float = 0, progress=lambda tabl
         n_repos = n_commits = 0
         for table, rows in generate(seed):
             if table == "project_records":
-                load.save_projects(b.con, demo._checked_records(rows, team_ids))
+                load.save_projects(b.con, demo.checked_records(rows, team_ids))
             else:
                 load.save_rows(b.con, table, rows)
             if table == "teams":
