@@ -5,7 +5,8 @@
 Builds a repository with `git fast-import` (each commit changes one small file, authors drawn
 from a pool, one commit in 50 with a Co-authored-by trailer), then times:
 - raw `git log` printing the same fields the git source asks for, to /dev/null;
-- the git source reading the commits (gitsource.read_commits: git log plus parsing and keying);
+- the git source reading the commits (fetch.commits and rows.commit_rows: git log plus parsing and
+  keying);
 - a whole first load, `python -m etl refresh --git PATH` into a new warehouse (commits saved,
   tree, languages, manifests, tags);
 - a second refresh with 1,000 new commits (incremental).
@@ -24,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.git import clones as gitsource  # noqa: E402
-from etl.github.fetch import People  # noqa: E402
+from etl.git import fetch, rows  # noqa: E402
+from etl.shared.people import People  # noqa: E402
 
 
 def build(repo: Path, commits: int, authors: int, start: int = 0, seed: int = 1) -> None:
@@ -73,11 +74,12 @@ def main() -> int:
     repo = work / "big"
     took, _ = timed(lambda: build(repo, args.commits, args.authors))
     print(f"built {args.commits:,} commits by {args.authors} authors in {took:.1f} s")
-    fmt = gitsource._LOG_FORMAT
+    fmt = fetch.LOG_FORMAT
     raw, _ = timed(lambda: subprocess.run(["git", "-C", str(repo), "log", "--no-color", "--no-mailmap",
                                             f"--format={fmt}", "main"], stdout=subprocess.DEVNULL, check=True))
-    head = gitsource.head(repo, "main")
-    read, batch = timed(lambda: gitsource.read_commits(repo, "local/big", head, People("benchmark", source="git")))
+    head = fetch.head(repo, "main")
+    read, batch = timed(lambda: rows.commit_rows("local/big", fetch.commits(repo, head),
+                                                 People("benchmark", source="git")))
     assert len(batch.commits) == args.commits
     env = {**os.environ, "DSA_SALT": "benchmark"}
     db = work / "w.duckdb"

@@ -1,27 +1,24 @@
-"""The git source: repositories read from local clones (GitLab, Azure DevOps, internal servers,
-or GitHub without a token), through the `git` command line, which is the fastest reader there is.
+"""Read local clones with the `git` command line, which is the fastest reader there is: git
+output in, plain data out (paths, names, shas, texts, dates as git prints them).
 
-Everything lands in the same tables as the GitHub source: `repositories` (source 'git'),
-`repo_languages` (bytes per language from file extensions of the default branch, with
-Linguist's vendored and documentation exclusions), `commits` and `commit_coauthors` (people
-keyed from their e-mail address exactly as the GitHub source keys an address), `releases`
-(tags), `dependencies` and `repo_packages` (the same manifest parsers). Nothing is written
-here: refresh.py decides and saves.
+Nothing here makes warehouse rows (rows.py) or writes anything (refresh.py decides and
+saves). Each function runs git in one clone; a failure raises GitError naming the clone.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from etl.github.fetch import COAUTHOR, People
+from etl.shared import contents, languages
 
 # Field and record separators that cannot occur in what git prints for these fields.
 _F, _R = "\x1f", "\x1e"
-_LOG_FORMAT = _F.join(["%H", "%P", "%ae", "%an", "%aI", "%(trailers:key=Co-authored-by,valueonly,separator=%x1d)"]) + _R
+LOG_FORMAT = _F.join(["%H", "%P", "%ae", "%an", "%aI", "%(trailers:key=Co-authored-by,valueonly,separator=%x1d)"]) + _R
+TRAILER_SEPARATOR = "\x1d"
 
 
 class GitError(RuntimeError):
@@ -29,6 +26,7 @@ class GitError(RuntimeError):
 
 
 def git(path: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
+    """The output of `git -C path args...`; GitError when git fails."""
     done = subprocess.run(["git", "-C", str(path), *args], input=input_bytes, capture_output=True,
                           env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
     if done.returncode != 0:
@@ -110,6 +108,20 @@ def identify(path: Path) -> Identity:
     return Identity(f"local/{name}", "local", name, None)
 
 
+def description(path: Path) -> str | None:
+    """A bare clone's `description` file, unless it is git's placeholder."""
+    for candidate in (Path(path) / "description", Path(path) / ".git" / "description"):
+        try:
+            text = candidate.read_text(errors="replace").strip()
+        except OSError:
+            continue
+        if text and not text.startswith("Unnamed repository"):
+            return text.splitlines()[0][:300]
+    return None
+
+
+# --- the default branch --------------------------------------------------------------------
+
 def default_branch(path: Path) -> str | None:
     """The branch HEAD names (in a bare clone, the remote's default); None when it has no commit."""
     try:
@@ -131,69 +143,59 @@ def default_branch(path: Path) -> str | None:
 
 
 def head(path: Path, branch: str) -> str:
+    """The commit at the head of `branch`."""
     return git(path, "rev-parse", f"refs/heads/{branch}^{{commit}}").decode().strip()
 
 
+def tree_sha(path: Path, commit: str) -> str:
+    """The root tree of `commit`."""
+    return git(path, "rev-parse", f"{commit}^{{tree}}").decode().strip()
+
+
 def is_ancestor(path: Path, older: str, newer: str) -> bool:
+    """True when `older` is reachable from `newer` (history was not rewritten in between)."""
     return subprocess.run(["git", "-C", str(path), "merge-base", "--is-ancestor", older, newer],
                           capture_output=True).returncode == 0
 
 
 # --- commits -------------------------------------------------------------------------------
 
-@dataclass
-class CommitBatch:
-    commits: list[dict] = field(default_factory=list)
-    coauthors: list[dict] = field(default_factory=list)
-
-
-def read_commits(path: Path, full_name: str, branch_head: str, people: People, since: str | None = None) -> CommitBatch:
-    """Commits reachable from `branch_head` (and not from `since`), streamed from one `git log`."""
-    args = ["log", "--no-color", "--no-mailmap", f"--format={_LOG_FORMAT}", branch_head]
+def commits(path: Path, branch_head: str, since: str | None = None) -> Iterator[dict]:
+    """Commits reachable from `branch_head` (and not from `since`), streamed from one `git log`:
+    {"sha", "parents" (space-separated), "email", "name", "date" (ISO 8601), "trailers"
+    (Co-authored-by values separated by TRAILER_SEPARATOR)}, newest first."""
+    args = ["log", "--no-color", "--no-mailmap", f"--format={LOG_FORMAT}", branch_head]
     if since:
         args.append(f"^{since}")
     proc = subprocess.Popen(["git", "-C", str(path), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "LC_ALL": "C"})
-    batch = CommitBatch()
-    keys: dict[tuple[str, str], str] = {}  # one HMAC per distinct address, however many commits
     buffer = b""
     for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):
         buffer += chunk
         *records, buffer = buffer.split(_R.encode())
         for record in records:
-            _add_commit(record.decode("utf-8", errors="replace").strip("\n"), full_name, people, keys, batch)
+            yield _commit(record)
     stderr = proc.stderr.read()
     if proc.wait() != 0:
         raise GitError(f"{path}: git log failed: {stderr.decode(errors='replace').strip()[:300]}")
     if buffer.strip():
-        _add_commit(buffer.decode("utf-8", errors="replace").strip("\n"), full_name, people, keys, batch)
-    return batch
+        yield _commit(buffer)
 
 
-def _add_commit(record: str, full_name: str, people: People, keys: dict, batch: CommitBatch) -> None:
-    sha, parents, email, name, when, trailers = record.split(_F)
-    authored = _utc(when)
-    key = keys.get((email, name))
-    if key is None:
-        key = keys[(email, name)] = people.from_email(email, name, authored)
-    else:
-        people.seen(key, authored)
-    batch.commits.append({"full_name": full_name, "sha": sha, "person_key": key, "authored_at": authored,
-                          "is_merge": " " in parents.strip()})
-    if trailers.strip():
-        seen = {key}
-        for value in trailers.split("\x1d"):
-            match = COAUTHOR.match(f"Co-authored-by: {value.strip()}")
-            if match:
-                co = people.from_email(match["email"], match["name"], authored)
-                if co not in seen:
-                    seen.add(co)
-                    batch.coauthors.append({"full_name": full_name, "sha": sha, "person_key": co})
+def _commit(record: bytes) -> dict:
+    sha, parents, email, name, date, trailers = record.decode("utf-8", errors="replace").strip("\n").split(_F)
+    return {"sha": sha, "parents": parents, "email": email, "name": name, "date": date, "trailers": trailers}
 
 
-def _utc(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)
-    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+def tags(path: Path) -> list[tuple[str, str]]:
+    """(tag, date as ISO 8601) for every tag pointing at a commit: the tagger's date, or the commit's."""
+    out = []
+    fmt = _F.join(["%(refname:short)", "%(creatordate:iso-strict)", "%(objecttype)", "%(*objecttype)"])
+    for line in git(path, "for-each-ref", "refs/tags", f"--format={fmt}").decode().splitlines():
+        name, when, kind, target = line.split(_F)
+        if kind == "commit" or target == "commit":
+            out.append((name, when))
+    return out
 
 
 # --- files of the default branch -------------------------------------------------------------
@@ -229,41 +231,28 @@ def blobs(path: Path, shas: list[str]) -> dict[str, bytes]:
     return out
 
 
-_LICENCES = [  # (SPDX id, phrases all found in the licence text, case-insensitive)
-    ("OGL-UK-3.0", ("open government licence", "version 3")),
-    ("Apache-2.0", ("apache license", "version 2.0")),
-    ("GPL-3.0-only", ("gnu general public license", "version 3")),
-    ("GPL-2.0-only", ("gnu general public license", "version 2")),
-    ("AGPL-3.0-only", ("gnu affero general public license",)),
-    ("LGPL-3.0-only", ("gnu lesser general public license",)),
-    ("MPL-2.0", ("mozilla public license", "2.0")),
-    ("BSD-3-Clause", ("redistribution and use", "neither the name")),
-    ("BSD-2-Clause", ("redistribution and use",)),
-    ("MIT", ("permission is hereby granted, free of charge",)),
-    ("Unlicense", ("this is free and unencumbered software",)),
-    ("CC-BY-4.0", ("creative commons attribution 4.0",)),
-]
+def read_files(path: Path, files: list[tuple[str, str, int]], root_tree: str) -> contents.Files:
+    """The files of a tree that say something: bytes per language (file extensions, with the
+    .sql files read to tell T-SQL apart), the manifests, and the Python sources when there is
+    no Python manifest. A blob git cannot give is read as empty."""
+    counted = languages.bytes_per_language(files, lambda shas: blobs(path, shas))
+    entries = [{"path": p, "type": "blob", "size": size, "sha": sha} for p, sha, size in files]
+    wanted, problems = contents.manifest_paths(entries)
+    shas = {p: sha for p, sha, _ in files}
+    found = blobs(path, [shas[p] for p in wanted])
+    read = contents.Files(root_tree, list(shas), counted, wanted, {p: found.get(shas[p], b"") for p in wanted}, problems)
+    if not contents.has_python_manifest(shas):
+        sources, read.source_problems = contents.source_paths(entries)
+        read.sources = {p: blobs(path, [shas[p]]).get(shas[p], b"") for p in sources}
+    return read
+
+
 _LICENCE_FILE = re.compile(r"^(licen[cs]e|copying)(\.(md|txt|rst))?$", re.IGNORECASE)
 
 
-def licence(files: list[tuple[str, str, int]], path: Path) -> str | None:
-    """SPDX id of the licence file at the root, "other" for one not recognised, None if none."""
+def licence_text(files: list[tuple[str, str, int]], path: Path) -> str | None:
+    """The text of the licence file at the root ("" if git cannot give it), or None if none."""
     candidates = [(p, sha) for p, sha, size in files if "/" not in p and _LICENCE_FILE.match(p) and size < 200_000]
     if not candidates:
         return None
-    text = blobs(path, [candidates[0][1]]).get(candidates[0][1], b"").decode("utf-8", errors="replace").lower()
-    text = " ".join(text.split())
-    return next((spdx for spdx, phrases in _LICENCES if all(p in text for p in phrases)), "other")
-
-
-def tags(path: Path) -> list[tuple[str, dt.datetime]]:
-    """(tag, date) for every tag pointing at a commit: the tagger's date, or the commit's."""
-    out = []
-    fmt = _F.join(["%(refname:short)", "%(creatordate:iso-strict)", "%(objecttype)", "%(*objecttype)"])
-    for line in git(path, "for-each-ref", "refs/tags", f"--format={fmt}").decode().splitlines():
-        name, when, kind, target = line.split(_F)
-        if kind == "commit" or target == "commit":
-            out.append((name, _utc(when)))
-    return out
-
-
+    return blobs(path, [candidates[0][1]]).get(candidates[0][1], b"").decode("utf-8", errors="replace")
