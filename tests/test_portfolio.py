@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import config, demo, records
+from etl import config, demo
+from etl.records import checks, files, yaml_writer
 from etl.shared import identity
 from tests.conftest import build_tiny, data_tables, runs
 
@@ -169,10 +170,10 @@ def test_demo_records_are_valid_record_files(tmp_path):
     folder.mkdir()
     team_ids = {t["team_id"] for t in demo.generate()["teams"]}
     for record in demo.generate()["project_records"]:
-        canonical, problems = records.validate(record, source="demo", known_teams=team_ids)
+        canonical, problems = checks.validate(record, source="demo", known_teams=team_ids)
         assert problems == []
-        (folder / f"{canonical['id']}.yml").write_text(records.to_yaml(canonical))
-    assert records.load_folder(folder, team_ids) and len(list(folder.iterdir())) == 40
+        (folder / f"{canonical['id']}.yml").write_text(yaml_writer.to_yaml(canonical))
+    assert files.load_folder(folder, team_ids) and len(list(folder.iterdir())) == 40
 
 
 def test_aliases_load_as_pairs_of_person_keys(tmp_path, good_folder):
