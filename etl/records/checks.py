@@ -336,10 +336,8 @@ def _repositories(c: Checker, path: str, field: Field, value) -> list[dict] | No
             c.note(at, item)
             c.keys(at, item, ("url", "host", "full_name"))
             item = item.get("url")
-        try:
-            repo = parse_repository(item)
-        except ValueError as exc:
-            c.add(at, str(exc))
+        repo = check_field(c, at, field.item, item)
+        if repo is None:
             continue
         if repo["full_name"] in seen:
             first = seen[repo["full_name"]]
@@ -347,6 +345,14 @@ def _repositories(c: Checker, path: str, field: Field, value) -> list[dict] | No
         seen.setdefault(repo["full_name"], i)
         out.append(repo)
     return out
+
+
+def _repository(c: Checker, path: str, field: Field, value) -> dict | None:
+    try:
+        return parse_repository(value)
+    except ValueError as exc:
+        c.add(path, str(exc))
+        return None
 
 
 def _outputs(c: Checker, path: str, field: Field, value) -> list[dict] | None:
@@ -380,6 +386,7 @@ _KINDS = {
     "number": lambda c, path, f, value: c.number(path, value),
     "count": lambda c, path, f, value: c.number(path, value, whole=True),
     "address": lambda c, path, f, value: c.web_address(path, value),
+    "repository": _repository,
     "list": _list,
     "mapping": _mapping,
     "stages": _stages,
