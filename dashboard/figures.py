@@ -12,7 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analyses import network, periods
+from analyses import network, periods, vocabulary
 from dashboard import charts, data
 from publish import theme
 from publish.text import plain
@@ -234,25 +234,42 @@ def versions_figure(spread, n_libraries: int):
 # ---------------------------------------------------------------------------------------
 # Radar page
 
-RINGS = ["adopt", "trial", "assess", "hold"]
-# Ring edges from the centre. The inner rings are wider because they hold the most entries.
-RING_EDGES = {"adopt": (0.0, 2.0), "trial": (2.0, 3.0), "assess": (3.0, 3.5), "hold": (3.5, 4.0)}
-QUADRANTS = ["languages", "libraries", "tools", "platforms"]
-RING_COLOURS = {"adopt": theme.NHS_DARK_BLUE, "trial": theme.NHS_BLUE, "assess": "#41B6E6", "hold": theme.NHS_MID_GREY}
+# Rings (from the centre) and quadrants, with their labels and the rings' colours, are the
+# vocabulary's (data/vocabulary.yml).
+RINGS = vocabulary.current().rings
+QUADRANTS = vocabulary.ids(vocabulary.current().quadrants)
+QUADRANT_LABELS = vocabulary.labels(vocabulary.current().quadrants)
+# The width of each ring's band, from the centre out: the inner rings are wider because they
+# hold the most entries. One width per ring of the vocabulary (a test checks it).
+RING_WIDTHS = (2.0, 1.0, 0.5, 0.5)
+
+
+def ring_edges() -> dict[str, tuple[float, float]]:
+    """Each ring's band (inner, outer radius), from the centre."""
+    edges, inner = {}, 0.0
+    for ring, width in zip(RINGS, RING_WIDTHS, strict=True):
+        edges[ring.id] = (inner, inner + width)
+        inner += width
+    return edges
+
+
+RING_EDGES = ring_edges()
+RADIUS = max(outer for _, outer in RING_EDGES.values())
+SPAN = 360 / len(QUADRANTS)  # degrees of each quadrant
 
 
 def positions(frame: pd.DataFrame) -> pd.DataFrame:
-    """Place each entry in its quadrant's 90 degrees and its ring's band, spread so blips do not
+    """Place each entry in its quadrant's sector and its ring's band, spread so blips do not
     sit on each other: evenly over the angle, alternating between two radii when crowded."""
     out = []
     for (quadrant, ring), group in frame.groupby(["quadrant", "ring"]):
-        start = 90 * (QUADRANTS.index(quadrant) if quadrant in QUADRANTS else 0)
+        start = SPAN * (QUADRANTS.index(quadrant) if quadrant in QUADRANTS else 0)
         low, high = RING_EDGES[ring]
         crowded = len(group) > 3
         for i, row in enumerate(group.sort_values("number").itertuples()):
-            angle = start + 6 + 78 * (i + 0.5) / len(group)
+            angle = start + SPAN * (6 + 78 * (i + 0.5) / len(group)) / 90  # clear of the sector's edges
             share = (0.3 if i % 2 == 0 else 0.75) if crowded else 0.55
-            if ring == "adopt":  # near the centre arcs are short: keep blips out where there is room
+            if ring == RINGS[0].id:  # near the centre arcs are short: keep blips out where there is room
                 share = (0.5 if i % 2 == 0 else 0.82) if crowded else 0.65
             radius = low + (high - low) * share
             out.append({**row._asdict(), "theta": angle, "r": radius})
@@ -265,12 +282,12 @@ def radar_figure(radar: pd.DataFrame) -> go.Figure:
     placed = positions(radar)
     fig = go.Figure()
     for ring in RINGS:
-        part = placed[placed.ring == ring]
+        part = placed[placed.ring == ring.id]
         disagree = part.disagreement.notna()
         fig.add_trace(go.Scatterpolar(
-            r=part.r, theta=part.theta, mode="markers+text", name=ring.capitalize(), text=part.number.astype(str),
+            r=part.r, theta=part.theta, mode="markers+text", name=ring.label, text=part.number.astype(str),
             textfont=dict(size=10, color="white"),
-            marker=dict(size=19, color=RING_COLOURS[ring], symbol=["diamond" if d else "circle" for d in disagree],
+            marker=dict(size=19, color=ring.colour, symbol=["diamond" if d else "circle" for d in disagree],
                         line=dict(width=[3 if d else 1 for d in disagree],
                                   color=[theme.NHS_WARM_YELLOW if d else "white" for d in disagree])),
             customdata=part[["name", "quadrant", "teams_recent", "evidence_ring"]].fillna("not measured").values,
@@ -280,17 +297,18 @@ def radar_figure(radar: pd.DataFrame) -> go.Figure:
     middles = [(low + high) / 2 for low, high in RING_EDGES.values()]
     fig.update_layout(
         height=620, legend=dict(orientation="h", y=-0.04), margin=dict(l=40, r=40, t=40, b=70),
-        polar=dict(radialaxis=dict(range=[0, 4], tickvals=middles, ticktext=[r.capitalize() for r in RINGS],
+        polar=dict(radialaxis=dict(range=[0, RADIUS], tickvals=middles, ticktext=[r.label for r in RINGS],
                                    showline=False, showgrid=False, angle=90, tickangle=90,
                                    tickfont=dict(size=12, color=theme.NHS_DARK_GREY)),
-                   angularaxis=dict(tickvals=[45, 135, 225, 315], ticktext=[q.capitalize() for q in QUADRANTS],
+                   angularaxis=dict(tickvals=[SPAN * (i + 0.5) for i in range(len(QUADRANTS))],
+                                    ticktext=[QUADRANT_LABELS[q] for q in QUADRANTS],
                                     direction="counterclockwise", rotation=0, showgrid=False)))
     # Ring edges and quadrant lines, drawn as lines so they sit where the bands are.
     for edge in edges:
         fig.add_trace(go.Scatterpolar(r=[edge] * 361, theta=list(range(361)), mode="lines", hoverinfo="skip",
                                       line=dict(color=theme.NHS_PALE_GREY, width=2), showlegend=False))
-    for angle in (0, 90, 180, 270):
-        fig.add_trace(go.Scatterpolar(r=[0, 4], theta=[angle, angle], mode="lines", hoverinfo="skip",
+    for angle in (SPAN * i for i in range(len(QUADRANTS))):
+        fig.add_trace(go.Scatterpolar(r=[0, RADIUS], theta=[angle, angle], mode="lines", hoverinfo="skip",
                                       line=dict(color=theme.NHS_MID_GREY, width=1), showlegend=False))
     fig.data = fig.data[len(RINGS):] + fig.data[:len(RINGS)]  # blips on top of the lines
     return fig

@@ -1,5 +1,8 @@
 """The "submit a project" form: fills in a project record, checks it exactly as
-`python -m etl check` does, and offers the YAML file for a pull request."""
+`python -m etl check` does, and offers the YAML file for a pull request.
+
+Labels, help texts and options come from the record's schema (etl/records/fields.py), whose
+allowed values come from the vocabulary (data/vocabulary.yml); only the layout is here."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +10,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from etl import records
+from etl.records import checks, fields
+from etl.records.yaml_writer import to_yaml
 
-STAGE_CODES = ["idea", "discovery", "proof_of_concept", "pilot", "operational", "paused", "retired"]
-GOVERNANCE = ["", *records.GOVERNANCE_VALUES]
+F = fields.field
 
 
 def _split(text: str) -> list[str]:
@@ -28,34 +31,60 @@ def _number(text: str):
     return int(value) if value.is_integer() else value
 
 
+def _example(path: str) -> str | None:
+    value = F(path).example
+    return f"e.g. {value}" if isinstance(value, str) else None
+
+
+def tip(path: str) -> str:
+    """A field's one-line help as a tooltip sentence."""
+    help = F(path).help
+    return help[:1].upper() + help[1:] + "."
+
+
+def options(path: str, *, blank: bool = False) -> list[str]:
+    """The values the form offers for a choice field ("" first: not recorded)."""
+    return ["", *F(path).values] if blank else list(F(path).values)
+
+
+def _typed(field: fields.Field, raw):
+    """A form value as the record holds it: None when left empty."""
+    if field.kind == "list":
+        return (list(raw) if not isinstance(raw, str) else _split(raw)) or None
+    if field.kind in ("number", "count", "year"):
+        return _number(raw or "")
+    if isinstance(raw, str):
+        return raw.strip() or None
+    return raw or None
+
+
+def _table(frame: pd.DataFrame) -> list[dict]:
+    """Rows of an editable table, empty cells left out and dates as YYYY-MM-DD."""
+    return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()
+             if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""}
+            for row in frame.dropna(how="all").to_dict("records")]
+
+
 def record_from_form(values: dict, stages: pd.DataFrame, outputs: pd.DataFrame) -> dict:
-    """A record (the YAML format) from the form's fields; empty fields are left out."""
-    record = {k: values[k].strip() for k in ("id", "title", "summary", "description", "origin", "work_area",
-                                             "operational_owner") if values[k].strip()}
-    record["lead_team"] = values["lead_team"]
-    if values["partner_teams"]:
-        record["partner_teams"] = list(values["partner_teams"])
-    tags = {c: _split(values[f"tag_{c}"]) for c in records.TAG_CATEGORIES if _split(values[f"tag_{c}"])}
-    if tags:
-        record["tags"] = tags
-    if values["data_access"]:
-        record["data_access"] = values["data_access"]
-    record["stages"] = [{"stage": r.stage, "date": r.date.isoformat() if isinstance(r.date, dt.date) else r.date}
-                        for r in stages.dropna(how="all").itertuples()]
-    record["repositories"] = _split(values["repositories"])
-    kept = outputs.dropna(how="all")
-    if not kept.empty:
-        record["outputs"] = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()
-                              if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""}
-                             for row in kept.to_dict("records")]
-    governance = {k: values[k] for k in ("dpia", "aia", "clinical_safety_case") if values[k]}
-    if governance:
-        record["governance"] = governance
-    impact = {"text": values["impact"].strip() or None, "hours_saved_per_year": _number(values["hours_saved"]),
-              "organisations_using": _number(values["organisations_using"])}
-    impact = {k: v for k, v in impact.items() if v is not None}
-    if impact:
-        record["impact"] = impact
+    """A record (the YAML format) from the form: `values` by field path ("title", "tags.domain",
+    "governance.dpia"), the stages and outputs as tables. Empty fields are left out; stages and
+    repositories are always given, so leaving them empty is named by the checks."""
+    record = {}
+    for f in fields.RECORD:
+        if f.kind == "stages":
+            record[f.name] = _table(stages)
+        elif f.kind == "outputs":
+            value = _table(outputs)
+            if value:
+                record[f.name] = value
+        elif f.kind == "repositories":
+            record[f.name] = _split(values.get(f.name) or "")
+        elif f.parts:
+            found = {p.name: _typed(p, values.get(f"{f.name}.{p.name}")) for p in f.parts}
+            if any(v is not None for v in found.values()):
+                record[f.name] = {k: v for k, v in found.items() if v is not None or f.kind == "years"}
+        elif _typed(f, values.get(f.name)) is not None:
+            record[f.name] = _typed(f, values.get(f.name))
     return record
 
 
@@ -64,62 +93,76 @@ def project_submission(teams: pd.DataFrame) -> None:
     names = dict(zip(teams.team_id, teams.name))
     st.markdown("Describe a project and check it. If it passes, download its record and add it to "
                 "`data/projects/` in a pull request; the next refresh loads it.")
+
+    def text(where, path: str, key: str, *, area: bool = False, placeholder: str | None = None) -> None:
+        widget = where.text_area if area else where.text_input
+        v[path] = widget(F(path).label, key=key, help=tip(path),
+                         placeholder=_example(path) if placeholder is None else placeholder)
+
+    def choice(where, path: str, key: str, blank: str) -> None:
+        v[path] = where.selectbox(F(path).label, options(path, blank=True), key=key, help=tip(path),
+                                  format_func=lambda x: F(path).label_of(x) if x else blank)
+
     with st.form("submit_project"):
         v = {}
         a, b = st.columns(2)
-        v["id"] = a.text_input("Id", placeholder="lower-case-slug, e.g. synthetic-ae-data", key="form_id")
-        v["title"] = b.text_input("Title", key="form_title")
-        v["summary"] = st.text_input("One-line summary", key="form_summary")
-        v["description"] = st.text_area("Description", key="form_description")
+        text(a, "id", "form_id", placeholder=f"lower-case-slug, e.g. {F('id').example}")
+        text(b, "title", "form_title")
+        text(st, "summary", "form_summary")
+        text(st, "description", "form_description", area=True, placeholder="")
         a, b = st.columns(2)
-        v["lead_team"] = a.selectbox("Lead team", list(names), format_func=names.get, key="form_lead")
-        v["partner_teams"] = b.multiselect("Partner teams", list(names), format_func=names.get, key="form_partners")
+        v["lead_team"] = a.selectbox(F("lead_team").label, list(names), format_func=names.get, key="form_lead",
+                                     help=tip("lead_team"))
+        v["partner_teams"] = b.multiselect(F("partner_teams").label, list(names), format_func=names.get,
+                                           key="form_partners", help=tip("partner_teams"))
         a, b, c = st.columns(3)
-        v["origin"] = a.text_input("Origin", placeholder="e.g. call for ideas", key="form_origin")
-        v["work_area"] = b.text_input("Main work area", key="form_work_area")
-        v["data_access"] = c.selectbox("Data access", ["", *records.DATA_ACCESS],
-                                       format_func=lambda x: x or "choose", key="form_access")
-        cols = st.columns(4)
-        for col, category in zip(cols, records.TAG_CATEGORIES):
-            v[f"tag_{category}"] = col.text_input(f"Tags: {category.replace('_', ' ')}", key=f"form_tag_{category}",
-                                                  placeholder="comma, separated")
-        st.markdown("**Stages** (dated, in order)")
+        text(a, "origin", "form_origin")
+        text(b, "work_area", "form_work_area")
+        choice(c, "data_access", "form_access", "choose")
+        tags = F("tags").parts
+        for col, category in zip(st.columns(len(tags)), tags):
+            text(col, f"tags.{category.name}", f"form_tag_{category.name}", placeholder="comma, separated")
+        st.markdown(f"**{F('stages').label}** (dated, in order)")
+        stage, entered = F("stages.stage"), F("stages.date")
         stages = st.data_editor(
-            pd.DataFrame({"stage": ["idea"], "date": [dt.date.today()]}), num_rows="dynamic",
+            pd.DataFrame({"stage": [stage.values[0]], "date": [dt.date.today()]}), num_rows="dynamic",
             key="form_stages", column_config={
-                "stage": st.column_config.SelectboxColumn("Stage", options=STAGE_CODES, required=True),
-                "date": st.column_config.DateColumn("Entered on", format="YYYY-MM-DD", required=True)})
-        v["repositories"] = st.text_area("Repositories (one address per line)", key="form_repos",
-                                         placeholder="https://github.com/OWNER/NAME")
-        st.markdown("**Outputs**")
+                "stage": st.column_config.SelectboxColumn(stage.label, options=options("stages.stage"), required=True,
+                                                          help=tip("stages.stage")),
+                "date": st.column_config.DateColumn(entered.label, format="YYYY-MM-DD", required=True,
+                                                   help=tip("stages.date"))})
+        a, b = st.columns(2)
+        text(a, "years.from", "form_years_from", placeholder="e.g. 2021")
+        text(b, "years.to", "form_years_to", placeholder="empty while active")
+        text(st, "repositories", "form_repos", area=True, placeholder="https://github.com/OWNER/NAME, one a line")
+        st.markdown(f"**{F('outputs').label}**")
+        parts = {p.name: p for p in F("outputs").parts}
         outputs = st.data_editor(
-            pd.DataFrame({"kind": pd.Series(dtype="object"), "title": pd.Series(dtype="object"),
-                          "url": pd.Series(dtype="object"), "date": pd.Series(dtype="object")}),
+            pd.DataFrame({name: pd.Series(dtype="object") for name in parts}),
             num_rows="dynamic", key="form_outputs", column_config={
-                "kind": st.column_config.SelectboxColumn("Kind", options=list(records.OUTPUT_KINDS)),
-                "title": "Title", "url": st.column_config.TextColumn("Address"),
-                "date": st.column_config.DateColumn("Published", format="YYYY-MM-DD")})
-        a, b, c = st.columns(3)
-        v["dpia"] = a.selectbox("DPIA", GOVERNANCE, format_func=lambda x: x or "not recorded", key="form_dpia")
-        v["aia"] = b.selectbox("Algorithmic impact assessment", GOVERNANCE, format_func=lambda x: x or "not recorded",
-                               key="form_aia")
-        v["clinical_safety_case"] = c.selectbox("Clinical safety case", GOVERNANCE,
-                                                format_func=lambda x: x or "not recorded", key="form_csc")
-        v["operational_owner"] = st.text_input("Operational owner (after handover)", key="form_owner")
+                "kind": st.column_config.SelectboxColumn(parts["kind"].label, options=options("outputs.kind"),
+                                                         help=tip("outputs.kind")),
+                "title": st.column_config.TextColumn(parts["title"].label, help=tip("outputs.title")),
+                "url": st.column_config.TextColumn(parts["url"].label, help=tip("outputs.url")),
+                "date": st.column_config.DateColumn(parts["date"].label, format="YYYY-MM-DD",
+                                                    help=tip("outputs.date"))})
+        for col, check in zip(st.columns(len(F("governance").parts)), F("governance").parts):
+            choice(col, f"governance.{check.name}", f"form_{check.name}", "not recorded")
+        text(st, "operational_owner", "form_owner")
         a, b, c = st.columns([3, 1, 1])
-        v["impact"] = a.text_input("Impact", key="form_impact")
-        v["hours_saved"] = b.text_input("Hours saved a year", key="form_hours")
-        v["organisations_using"] = c.text_input("Organisations using", key="form_orgs")
+        text(a, "impact.text", "form_impact")
+        text(b, "impact.hours_saved_per_year", "form_hours", placeholder="")
+        text(c, "impact.organisations_using", "form_orgs", placeholder="")
         submitted = st.form_submit_button("Check record", type="primary")
     if not submitted:
         return
     record = record_from_form(v, stages, outputs)
-    canonical, problems = records.validate(record, source="submitted form", known_teams=set(names))
+    canonical, problems = checks.validate(record, source="submitted form", known_teams=set(names))
     if problems:
         st.error(f"{len(problems)} problem(s) to fix:\n\n" + "\n".join(f"- `{p}`" for p in problems))
         return
-    text = records.to_yaml(canonical)
+    written = to_yaml(canonical)
     st.success("The record passes every check. Download it and add it to data/projects/ in a pull request.")
-    st.code(text, language="yaml")
-    st.download_button(f"Download {canonical['id']}.yml", data=text, file_name=f"{canonical['id']}.yml",
+    st.code(written, language="yaml")
+    st.download_button(f"Download {canonical['id']}.yml", data=written, file_name=f"{canonical['id']}.yml",
                        mime="application/x-yaml", key="form_download")

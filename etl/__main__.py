@@ -7,7 +7,8 @@ Commands:
               without loading anything
   records     import a register into record files, or load the records
   status      print the last runs and the row count of every table
-  dictionary  write (or --check) the data dictionary in data/README.md from the schema
+  dictionary  write (or --check) the data dictionary in data/README.md from the schema, and
+              the record fields in data/projects/README.md from the record's schema
   schedule    refresh every N hours as a long-running process (stops cleanly on SIGTERM)
   report      the annual report as self-contained HTML (and PDF)
   case-study  a project's one-page case study as HTML (and PDF)
@@ -72,15 +73,16 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from etl import records, reference
-    from etl.records import portfolio
+    from etl.records import files, portfolio
+    from etl.reference import radar, taxonomy
+    from etl.reference.reading import ReferenceError
 
-    problems = [str(p) for p in records.check(Path(args.records or portfolio.DEFAULT_RECORDS),
-                                              Path(args.teams or config.DATA_DIR / "teams.yml"))]
-    for read in (reference.taxonomy, reference.radar):
+    problems = [str(p) for p in files.check(Path(args.records or portfolio.DEFAULT_RECORDS),
+                                            Path(args.teams or config.DATA_DIR / "teams.yml"))]
+    for read in (taxonomy.rows, radar.rows):
         try:
             read()
-        except reference.ReferenceError as exc:
+        except ReferenceError as exc:
             problems += str(exc).splitlines()
     for problem in problems:
         print(problem)
@@ -92,14 +94,14 @@ def cmd_check(args) -> int:
 
 
 def cmd_records_import(args) -> int:
-    from etl import records
-    from etl.records import portfolio, teams
+    from etl.records import portfolio, spreadsheet, teams
+    from etl.records.errors import RecordsError
 
     try:
         known = {t["team_id"] for t in teams.load(Path(args.teams or config.DATA_DIR / "teams.yml"))["teams"]}
-        written = records.import_register(Path(args.register), Path(args.out or portfolio.DEFAULT_RECORDS), known,
-                                          force=args.force)
-    except (records.RecordsError, teams.TeamsError) as exc:
+        written = spreadsheet.import_register(Path(args.register), Path(args.out or portfolio.DEFAULT_RECORDS),
+                                              known, force=args.force)
+    except (RecordsError, teams.TeamsError) as exc:
         print(exc)
         print("Nothing was written.", file=sys.stderr)
         return 1
@@ -109,14 +111,14 @@ def cmd_records_import(args) -> int:
 
 
 def cmd_records_load(args) -> int:
-    from etl import records
     from etl.records import portfolio, teams
+    from etl.records.errors import RecordsError
 
     path = config.db_path(args.db)
     try:
         counts = portfolio.load_into_warehouse(path, Path(args.records or portfolio.DEFAULT_RECORDS),
                                                Path(args.teams or config.DATA_DIR / "teams.yml"))
-    except (records.RecordsError, teams.TeamsError) as exc:
+    except (RecordsError, teams.TeamsError) as exc:
         print(exc)
         print("Nothing was loaded; the warehouse is as it was.", file=sys.stderr)
         return 1
@@ -171,15 +173,21 @@ def cmd_status(args) -> int:
 
 
 def cmd_dictionary(args) -> int:
+    from etl.records import docs
+
     target = config.DATA_DIR / "README.md"
     if args.check:
-        if dictionary.is_current(target):
-            print(f"{target} documents every table and column of the schema.")
-            return 0
-        print(f"{target} is out of date with etl/warehouse/schema.sql: run python -m etl dictionary", file=sys.stderr)
-        return 1
+        stale = [f"{target} is out of date with etl/warehouse/schema.sql"] if not dictionary.is_current(target) else []
+        if not docs.is_current():
+            stale.append(f"{docs.README} or {docs.TEMPLATE} is out of date with the record's fields")
+        for line in stale:
+            print(f"{line}: run python -m etl dictionary", file=sys.stderr)
+        if not stale:
+            print(f"{target} documents every table and column of the schema; {docs.README} every record field.")
+        return 1 if stale else 0
     dictionary.write(target)
-    print(f"Data dictionary written to {target}")
+    docs.write()
+    print(f"Data dictionary written to {target}; record fields to {docs.README} and {docs.TEMPLATE}")
     return 0
 
 
@@ -229,8 +237,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("status", parents=[common], help="print the last runs and row counts")
     s.add_argument("--runs", type=int, default=5, help="how many runs to list (default 5)")
     s.set_defaults(func=cmd_status)
-    d = sub.add_parser("dictionary", parents=[common], help="write the data dictionary from the schema")
-    d.add_argument("--check", action="store_true", help="only check that data/README.md is current")
+    d = sub.add_parser("dictionary", parents=[common], help="write the data dictionaries: warehouse and record fields")
+    d.add_argument("--check", action="store_true", help="only check that data/README.md and "
+                                                         "data/projects/README.md are current")
     d.set_defaults(func=cmd_dictionary)
     sc = sub.add_parser("schedule", parents=[common], help="refresh on a schedule as a long-running process")
     sc.add_argument("--every", required=True, metavar="INTERVAL", help="e.g. 6h, 30m, 1d (from the start of each run)")

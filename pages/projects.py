@@ -4,11 +4,14 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from analyses import vocabulary
 from dashboard import access, charts, data, filters, forms
+from etl.records import fields
 from publish import printing, report, theme
 from publish.text import plain
 
 f = filters.current()
+words = vocabulary.current()
 st.title("Projects")
 st.caption(f"{f.describe().split(' · ')[0]} · every project, whatever its dates; use *Active in* to pick a year")
 
@@ -28,14 +31,15 @@ with catalogue_tab:
                     for y in range(int(a), int(b if pd.notna(b) else f.period.end.year) + 1)}, reverse=True)
     cols = st.columns([3, 2, 2, 1, 2])
     search = cols[0].text_input("Search", key="q", bind="query-params", placeholder="Words in title, summary, tags")
-    stages = cols[1].multiselect("Stage", ["idea", "discovery", "proof_of_concept", "pilot", "operational", "paused",
-                                           "retired"], format_func=lambda s: s.replace("_", " ").capitalize(),
+    stage_labels = vocabulary.labels(words.stages)
+    stages = cols[1].multiselect("Stage", list(stage_labels), format_func=stage_labels.get,
                                  key="stage", bind="query-params", placeholder="Any stage")
     tag = cols[2].selectbox("Tag", ["", *sorted(set(tags.tag))], format_func=lambda t: t or "Any tag",
                             key="tag", bind="query-params")
     year = cols[3].selectbox("Active in", [0, *years], format_func=lambda y: str(y) if y else "Any year",
                              key="year", bind="query-params")
-    access = cols[4].multiselect("Data access", ["patient identifiable", "pseudonymised", "synthetic", "open"],
+    access_labels = vocabulary.labels(words.data_access)
+    access = cols[4].multiselect("Data access", list(access_labels), format_func=access_labels.get,
                                  key="access", bind="query-params", placeholder="Any")
     found = data.query("project_catalogue", teams=list(f.teams), stages=stages, tag=tag, active_year=int(year),
                        data_access=access, search=search.strip())
@@ -108,9 +112,10 @@ with catalogue_tab:
     left, right = st.columns(2)
     with left:
         st.subheader("Governance", anchor=False)
+        assessments = fields.field("governance").parts  # the projects table has a column for each
         st.dataframe(pd.DataFrame({
-            "check": ["Data protection impact assessment", "Algorithmic impact assessment", "Clinical safety case"],
-            "status": [p.dpia or "not recorded", p.aia or "not recorded", p.clinical_safety_case or "not recorded"],
+            "check": [a.label for a in assessments],
+            "status": [getattr(p, a.name) or "not recorded" for a in assessments],
         }), hide_index=True, column_config={"check": "Check", "status": "Status"})
     with right:
         st.subheader("Impact", anchor=False)
@@ -124,12 +129,13 @@ with catalogue_tab:
     outputs = data.query("project_outputs_list", project_id=chosen)
     if outputs.empty:
         st.caption("No outputs recorded.")
+    kinds = vocabulary.labels(words.output_kinds)
     for o in outputs.itertuples():
-        kind = o.kind.replace("_", " ")
+        kind = kinds.get(o.kind, o.kind)
         when = f" ({o.published_on:%b %Y})" if pd.notna(o.published_on) else ""
         link = f"[{plain(o.title)}]({o.url})" if isinstance(o.url, str) and o.url.startswith(("https://", "http://")) \
             else plain(o.title)
-        st.markdown(f"- {plain(kind.capitalize())}: {link}{plain(when)}")
+        st.markdown(f"- {plain(kind)}: {link}{plain(when)}")
 
     st.subheader("Repositories", anchor=False)
     repos = data.query("project_repository_activity", project_id=chosen, as_of=f.period.end)

@@ -1,6 +1,7 @@
 """Tech radar: what the Assembly says to adopt, trial, assess or hold, beside what teams really use."""
 import streamlit as st
 
+from analyses import vocabulary
 from dashboard import charts, data, figures, filters
 from publish.text import plain
 
@@ -28,7 +29,8 @@ with left:
     charts.show(fig, key="radar_chart", data=radar.drop(columns=["match_kind", "match_value"], errors="ignore"), title="Tech radar",
                     alt="Tech radar: numbered technologies placed by quadrant and ring; diamonds mark disagreement "
                         "with usage. The table beside it lists them by number.")
-    st.caption("Rings from the centre: adopt, trial, assess, hold. Diamonds with a yellow edge: the evidence disagrees.")
+    st.caption("Rings from the centre: " + "; ".join(f"{r.label} ({r.meaning})" for r in vocabulary.current().rings)
+               + ". Diamonds with a yellow edge: the evidence disagrees.")
 with right:
     st.dataframe(radar, hide_index=True, height=620,
                  column_order=["number", "name", "quadrant", "ring", "evidence_ring", "teams_recent", "trend", "since"],
@@ -44,8 +46,9 @@ with right:
                                 "since": st.column_config.DateColumn("In ring since", format="MMM YYYY")})
 
 st.subheader("Why each technology is where it is", anchor=False)
-quadrant = st.segmented_control("Quadrant", ["languages", "libraries", "tools", "platforms"],
-                                format_func=str.capitalize, key="quadrant", bind="query-params")
+quadrants = vocabulary.labels(vocabulary.current().quadrants)
+quadrant = st.segmented_control("Quadrant", list(quadrants), format_func=quadrants.get, key="quadrant",
+                                bind="query-params")
 shown = radar if not quadrant else radar[radar.quadrant == quadrant]
 for r in shown.itertuples():
     evidence = (f"used by {r.teams_recent} team(s) in the last 12 months ({r.trend})" if r.measurable

@@ -14,6 +14,8 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analyses import vocabulary
+
 NHS_BLUE = "#005EB8"
 NHS_DARK_BLUE = "#003087"
 NHS_DARK_GREY = "#425563"
@@ -25,11 +27,9 @@ NHS_WARM_YELLOW = "#FFB81C"
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 UNMAPPED = "#BBBBBB"
 
-# Pathway stages from pale to dark blue, closed stages in grey.
-STAGE_COLOURS = {
-    "idea": "#A6CEE3", "discovery": "#6BAED6", "proof_of_concept": "#3182BD", "pilot": "#0072CE",
-    "operational": NHS_DARK_BLUE, "paused": NHS_MID_GREY, "retired": "#AEB7BD",
-}
+# Pathway stages from pale to dark blue, closed stages in grey: declared with the stages in
+# data/vocabulary.yml.
+STAGE_COLOURS = {s.id: s.colour for s in vocabulary.current().stages}
 
 TEMPLATE_NAME = "nhs"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import config, records
-from etl.demo import files as demo_files
-from etl.demo import settings
+from etl import config
+from etl.demo import files as demo_files, settings
+from etl.records import files, yaml_writer
 from etl.shared import identity
 from tests.conftest import build_tiny, data_tables, runs
 
@@ -175,8 +175,8 @@ def test_demo_records_are_valid_record_files():
     assert len(loaded) == 40 and len(team_ids) == 8
     for record in loaded:
         assert record["_path"] == f"data/demo/projects/{record['id']}.yml"
-        written = records.to_yaml(record)
-        again, problems = records.parse_text(written, source="again", known_teams=team_ids, expected_id=record["id"])
+        written = yaml_writer.to_yaml(record)
+        again, problems = files.parse_text(written, source="again", known_teams=team_ids, expected_id=record["id"])
         assert problems == [] and {**again, "_path": record["_path"]} == record
 
 

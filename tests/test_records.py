@@ -9,8 +9,9 @@ import re
 import duckdb
 import pytest
 
-from etl import config, pipeline, records, warehouse
-from etl.records import teams
+from etl import config, pipeline, warehouse
+from etl.records import addresses, checks, fields, files, spreadsheet, teams, yaml_writer
+from etl.records.errors import Problem, RecordsError
 from etl.warehouse import load
 
 KNOWN = {"ai-skunkworks", "analytics-unit", "data-science-hub"}
@@ -40,7 +41,7 @@ impact:
 
 
 def parse(text, expected_id="nlp-triage"):
-    return records.parse_text(text, source=SRC, known_teams=KNOWN, expected_id=expected_id)
+    return files.parse_text(text, source=SRC, known_teams=KNOWN, expected_id=expected_id)
 
 
 def problems_of(text, **kwargs):
@@ -185,11 +186,11 @@ def test_all_problems_of_a_record_are_reported_together_in_line_order():
 
 
 def test_dict_records_from_a_form_use_their_mapping_lines_or_none():
-    record, problems = records.validate({"id": "x", "title": "X", "summary": "S", "lead_team": "nobody",
+    record, problems = checks.validate({"id": "x", "title": "X", "summary": "S", "lead_team": "nobody",
                                          "stages": [{"stage": "idea", "date": "2024-01-01"}]},
                                         source="form", known_teams=KNOWN)
     assert record is None and [str(p) for p in problems] == ["form: lead_team: 'nobody' is not a team in data/teams.yml"]
-    _, problems = records.validate({"id": "x", "title": "X", "summary": "S", "lead_team": "ai-skunkworks",
+    _, problems = checks.validate({"id": "x", "title": "X", "summary": "S", "lead_team": "ai-skunkworks",
                                     "stages": [{"stage": "idea", "date": "2024-01-01", "__line__": 7}], "__line__": 1},
                                    source="form", known_teams=KNOWN, row=None)
     assert problems == []
@@ -197,7 +198,7 @@ def test_dict_records_from_a_form_use_their_mapping_lines_or_none():
 
 def test_a_canonical_record_validates_to_itself():
     record, _ = parse(GOOD)
-    again, problems = records.validate(record, source=SRC, known_teams=KNOWN)
+    again, problems = checks.validate(record, source=SRC, known_teams=KNOWN)
     assert problems == [] and again == record
 
 
@@ -226,8 +227,8 @@ def test_folder_problems_are_all_reported_in_one_run(folder):
     (folder / "nlp-triage.yaml").write_text(GOOD)
     (folder / "_template.yml").write_text("id: \n")          # templates are not records
     (folder / "README.md").write_text("# Project records\n")
-    with pytest.raises(records.RecordsError) as caught:
-        records.load_folder(folder.relative_to(folder.parent), KNOWN)
+    with pytest.raises(RecordsError) as caught:
+        files.load_folder(folder.relative_to(folder.parent), KNOWN)
     assert str(caught.value).splitlines() == [
         "projects/broken.yml:2: not UTF-8 text (byte 21); save the file as UTF-8",
         "projects/empty.yml: file is empty",
@@ -237,13 +238,13 @@ def test_folder_problems_are_all_reported_in_one_run(folder):
         "(a record is named <id>.yml: rename the file or change the id)",
         "projects/other.yml:4: lead_team: 'ai-lab' is not a team in data/teams.yml",
     ]
-    assert all(isinstance(p, records.Problem) for p in caught.value.problems)
+    assert all(isinstance(p, Problem) for p in caught.value.problems)
 
 
 def test_a_valid_folder_loads_into_every_project_table(folder):
     (folder / "nlp-triage.yml").write_text(GOOD)
     (folder / "second.yml").write_text(GOOD.replace("nlp-triage", "second").replace("partner_teams: [analytics-unit]\n", ""))
-    loaded = records.load_folder(folder, KNOWN)
+    loaded = files.load_folder(folder, KNOWN)
     assert [r["id"] for r in loaded] == ["nlp-triage", "second"]
     assert loaded[0]["_path"] == str(folder / "nlp-triage.yml")
     rows = load.project_rows(loaded[0])
@@ -260,8 +261,8 @@ def test_a_valid_folder_loads_into_every_project_table(folder):
 
 
 def test_missing_folder_is_a_problem(tmp_path):
-    with pytest.raises(records.RecordsError, match="no such folder"):
-        records.load_folder(tmp_path / "nowhere", KNOWN)
+    with pytest.raises(RecordsError, match="no such folder"):
+        files.load_folder(tmp_path / "nowhere", KNOWN)
 
 
 def test_check_reports_teams_and_records_problems(folder):
@@ -269,19 +270,19 @@ def test_check_reports_teams_and_records_problems(folder):
     teams_yml.write_text("teams:\n  - {id: ai-skunkworks, name: AI Skunkworks, organisation: NHS England}\n"
                          "  - {id: analytics-unit, name: Analytics Unit, organisation: NHS England, colour: red}\n")
     (folder / "nlp-triage.yml").write_text(GOOD)
-    assert [str(p) for p in records.check(folder, teams_yml)] == [
+    assert [str(p) for p in files.check(folder, teams_yml)] == [
         f"{teams_yml}:3: unknown field(s) colour",
     ]
     teams_yml.write_text("teams:\n  - {id: ai-skunkworks, name: AI Skunkworks, organisation: NHS England}\n")
-    assert [str(p) for p in records.check(folder, teams_yml)] == [
+    assert [str(p) for p in files.check(folder, teams_yml)] == [
         f"{folder / 'nlp-triage.yml'}:5: partner_teams[1]: 'analytics-unit' is not a team in data/teams.yml"]
     teams_yml.write_text("teams:\n  - {id: ai-skunkworks, name: AI Skunkworks, organisation: NHS England}\n"
                          "  - {id: analytics-unit, name: Analytics Unit, organisation: NHS England}\n")
-    assert records.check(folder, teams_yml) == []
+    assert files.check(folder, teams_yml) == []
 
 
 def test_shipped_records_and_teams_pass_the_check():
-    assert records.check(config.DATA_DIR / "projects", config.DATA_DIR / "teams.yml") == []
+    assert files.check(config.DATA_DIR / "projects", config.DATA_DIR / "teams.yml") == []
 
 
 # --- YAML out --------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ FULL = {
     "stages": [{"stage": "idea", "date": dt.date(2021, 3, 1)}, {"stage": "paused", "date": dt.date(2021, 4, 1)},
                {"stage": "idea", "date": dt.date(2021, 5, 1)}],
     "years": {"from": 2021, "to": None},
-    "repositories": [records.parse_repository(u) for u in (
+    "repositories": [addresses.parse_repository(u) for u in (
         "https://github.com/nhsx/synthetic-ae", "https://gitlab.com/group/sub/project",
         "https://dev.azure.com/org/project/_git/repo", "https://bitbucket.org/team/repo")],
     "outputs": [{"kind": "case_study", "title": "Case study, with comma", "url": "https://example.org/cs?a=1#x",
@@ -309,8 +310,8 @@ FULL = {
 
 
 def test_to_yaml_round_trips_and_reads_like_the_readme():
-    text = records.to_yaml(FULL)
-    again, problems = records.parse_text(text, source=FULL["_path"], known_teams=KNOWN, expected_id=FULL["id"])
+    text = yaml_writer.to_yaml(FULL)
+    again, problems = files.parse_text(text, source=FULL["_path"], known_teams=KNOWN, expected_id=FULL["id"])
     assert problems == []
     assert again == FULL
     assert text.startswith("id: synthetic-ae-data\ntitle: Synthetic A&E data\nsummary: 'yes'\ndescription: |-\n")
@@ -321,15 +322,15 @@ def test_to_yaml_round_trips_and_reads_like_the_readme():
     assert "  - {kind: publication, title: Paper}\n" in text
     assert "_path" not in text and "__line__" not in text
     keys = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith(" ")]
-    assert keys == [k for k in records.FIELDS if k in FULL]
+    assert keys == [k for k in fields.NAMES if k in FULL]
 
 
 def test_to_yaml_of_a_parsed_readme_example_round_trips():
     readme = (config.DATA_DIR / "projects" / "README.md").read_text(encoding="utf-8")
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
-    record, problems = records.parse_text(example, source="example.yml", known_teams=KNOWN)
+    record, problems = files.parse_text(example, source="example.yml", known_teams=KNOWN)
     assert problems == []
-    assert records.parse_text(records.to_yaml(record), source="example.yml", known_teams=KNOWN) == (record, [])
+    assert files.parse_text(yaml_writer.to_yaml(record), source="example.yml", known_teams=KNOWN) == (record, [])
 
 
 # --- repository addresses -----------------------------------------------------------------------
@@ -357,7 +358,7 @@ def test_to_yaml_of_a_parsed_readme_example_round_trips():
     ("https://git.example.org/a/b/c.git", "other", "a/b/c", "https://git.example.org/a/b/c"),
 ])
 def test_repository_addresses_parse_by_host(url, host, full_name, normalised):
-    assert records.parse_repository(url) == {"url": normalised, "host": host, "full_name": full_name}
+    assert addresses.parse_repository(url) == {"url": normalised, "host": host, "full_name": full_name}
 
 
 @pytest.mark.parametrize("url, message", [
@@ -378,7 +379,7 @@ def test_repository_addresses_parse_by_host(url, host, full_name, normalised):
 ])
 def test_malformed_repository_addresses_say_what_is_expected(url, message):
     with pytest.raises(ValueError) as caught:
-        records.parse_repository(url)
+        addresses.parse_repository(url)
     assert str(caught.value) == message
 
 
@@ -397,12 +398,12 @@ SHIPPED = {t["team_id"] for t in SHIPPED_TEAMS["teams"]}
 
 def test_register_template_has_the_readme_columns_in_order():
     template = config.DATA_DIR / "projects" / "register-template.csv"
-    assert template.read_text(encoding="utf-8").splitlines() == [",".join(records.REGISTER_COLUMNS)]
+    assert template.read_text(encoding="utf-8").splitlines() == [",".join(spreadsheet.COLUMNS)]
     readme = (config.DATA_DIR / "projects" / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Importing a register", 1)[1]
     documented = [c for line in table.splitlines() if line.startswith("| `")
                   for c in re.findall(r"`([a-z_]+)`", line.split("|")[1])]
-    assert documented == list(records.REGISTER_COLUMNS)
+    assert documented == list(spreadsheet.COLUMNS)
 
 
 def write_csv(path, header, rows, *, bom=True):
@@ -427,7 +428,7 @@ CSV_ROWS = [
 
 
 def build_warehouse(path, written_dir):
-    loaded = records.load_folder(written_dir, SHIPPED)
+    loaded = files.load_folder(written_dir, SHIPPED)
     with pipeline.build(path, "records") as b:
         load.save_rows(b.con, "teams", SHIPPED_TEAMS["teams"])
         load.save_rows(b.con, "team_history", SHIPPED_TEAMS["team_history"])
@@ -443,12 +444,12 @@ def build_warehouse(path, written_dir):
 def test_csv_register_imports_to_records_that_load(tmp_path):
     register = write_csv(tmp_path / "register.csv", CSV_HEADER, CSV_ROWS)
     out = tmp_path / "projects"
-    written = records.import_register(register, out, SHIPPED)
+    written = spreadsheet.import_register(register, out, SHIPPED)
     assert written == [out / "nlp-triage.yml", out / "synth-data.yml"]
     text = (out / "nlp-triage.yml").read_text(encoding="utf-8")
     assert "partner_teams: [analytics-unit, data-science-hub]\n" in text
     assert "  - https://gitlab.com/g/sub/nlp\n" in text
-    loaded = {r["id"]: r for r in records.load_folder(out, SHIPPED)}
+    loaded = {r["id"]: r for r in files.load_folder(out, SHIPPED)}
     assert loaded["nlp-triage"]["outputs"] == [{"kind": "case_study", "title": "Case study",
                                                 "url": "https://example.org/cs", "date": None}]
     assert loaded["nlp-triage"]["description"] == "Two lines\nof text."
@@ -474,7 +475,7 @@ def test_xlsx_register_with_date_cells_and_float_numbers_imports(tmp_path):
     register = tmp_path / "register.xlsx"
     book.save(register)
     out = tmp_path / "projects"
-    assert records.import_register(register, out, SHIPPED) == [out / "triage-model.yml", out / "second.yml"]
+    assert spreadsheet.import_register(register, out, SHIPPED) == [out / "triage-model.yml", out / "second.yml"]
     text = (out / "triage-model.yml").read_text(encoding="utf-8")
     assert "  - {stage: idea, date: 2022-01-03}\n" in text
     assert "years: {from: 2022, to: 2024}\n" in text
@@ -493,8 +494,8 @@ def test_register_problems_name_rows_and_columns_and_nothing_is_written(tmp_path
     ]
     register = write_csv(tmp_path / "register.csv", CSV_HEADER, rows)
     out = tmp_path / "projects"
-    with pytest.raises(records.RecordsError) as caught:
-        records.import_register(register, out, SHIPPED)
+    with pytest.raises(RecordsError) as caught:
+        spreadsheet.import_register(register, out, SHIPPED)
     assert str(caught.value).splitlines() == [
         f"{register} row 2: lead_team: 'ai-lab' is not a team in data/teams.yml",
         f"{register} row 2: repositories: 'github.com/nhsx' is not a repository address (https://HOST/OWNER/NAME)",
@@ -511,8 +512,8 @@ def test_register_problems_name_rows_and_columns_and_nothing_is_written(tmp_path
 
 def test_register_header_problems_are_reported_on_row_1(tmp_path):
     register = write_csv(tmp_path / "register.csv", ["id", "title", "summary", "stage_pilot", "title"], [["x"] * 5])
-    with pytest.raises(records.RecordsError) as caught:
-        records.import_register(register, tmp_path / "out", SHIPPED)
+    with pytest.raises(RecordsError) as caught:
+        spreadsheet.import_register(register, tmp_path / "out", SHIPPED)
     assert str(caught.value).splitlines() == [
         f"{register} row 1: stage_pilot: unknown column 'stage_pilot'; did you mean 'pilot'? (the columns are listed "
         "in data/projects/README.md; nothing is dropped silently)",
@@ -526,25 +527,25 @@ def test_existing_record_files_are_replaced_only_with_force(tmp_path):
     out = tmp_path / "projects"
     out.mkdir()
     (out / "synth-data.yml").write_text("old\n")
-    with pytest.raises(records.RecordsError) as caught:
-        records.import_register(register, out, SHIPPED)
+    with pytest.raises(RecordsError) as caught:
+        spreadsheet.import_register(register, out, SHIPPED)
     assert str(caught.value) == (f"{register} row 2: id: {out / 'synth-data.yml'} already exists; "
                                  "import with --force to replace it")
     assert (out / "synth-data.yml").read_text() == "old\n"
-    assert records.import_register(register, out, SHIPPED, force=True) == [out / "synth-data.yml"]
+    assert spreadsheet.import_register(register, out, SHIPPED, force=True) == [out / "synth-data.yml"]
     assert (out / "synth-data.yml").read_text().startswith("id: synth-data\n")
 
 
 def test_register_file_problems(tmp_path):
     bad = tmp_path / "register.csv"
     bad.write_bytes(b"id,title\nx,caf\xe9\n")
-    with pytest.raises(records.RecordsError, match=r"register.csv: not UTF-8 text \(byte 14\)"):
-        records.import_register(bad, tmp_path / "out", SHIPPED)
+    with pytest.raises(RecordsError, match=r"register.csv: not UTF-8 text \(byte 14\)"):
+        spreadsheet.import_register(bad, tmp_path / "out", SHIPPED)
     other = tmp_path / "register.ods"
     other.write_text("x")
-    with pytest.raises(records.RecordsError, match=r"register.ods: expected a .csv or .xlsx register"):
-        records.import_register(other, tmp_path / "out", SHIPPED)
+    with pytest.raises(RecordsError, match=r"register.ods: expected a .csv or .xlsx register"):
+        spreadsheet.import_register(other, tmp_path / "out", SHIPPED)
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    with pytest.raises(records.RecordsError, match=r"empty.csv: file is empty"):
-        records.import_register(empty, tmp_path / "out", SHIPPED)
+    with pytest.raises(RecordsError, match=r"empty.csv: file is empty"):
+        spreadsheet.import_register(empty, tmp_path / "out", SHIPPED)

@@ -6,7 +6,8 @@ import re
 
 import duckdb
 
-from etl import reference, warehouse
+from etl import warehouse
+from etl.reference import radar as radar_file
 from tests.conftest import build_tiny
 from tests.test_pages import app, figure, fresh_caches, page, values  # noqa: F401 (fixture)
 
@@ -133,7 +134,7 @@ def test_an_outdated_demo_warehouse_is_rebuilt(demo_db, monkeypatch):
     assert warehouse.missing_tables(demo_db) == ["radar_moves"]
     at = open_page(demo_db, monkeypatch, "radar.py")
     assert warehouse.missing_tables(demo_db) == []
-    assert len(at.dataframe[1].value) == len(reference.radar()["radar_moves"])
+    assert len(at.dataframe[1].value) == len(radar_file.rows()["radar_moves"])
 
 
 def test_an_outdated_real_warehouse_says_how_to_upgrade_it(tmp_path, monkeypatch):

@@ -17,10 +17,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from etl import pipeline, records, warehouse
+from etl import pipeline, warehouse
 from etl.demo import commits, files, people, repositories
 from etl.demo.repositories import slug
 from etl.demo.settings import DEMO_AS_OF, DEMO_SALT, DEMO_SEED
+from etl.records import checks
+from etl.records.errors import RecordsError
 from etl.warehouse import load
 
 __all__ = ["DEMO_AS_OF", "DEMO_SALT", "TABLES", "PROJECT_TABLES", "build_demo", "checked_records", "generate",
@@ -81,16 +83,16 @@ def _repository(rng: random.Random, spec: dict, hints: dict, staff: people.Staff
 
 
 def checked_records(project_records: list[dict], team_ids: set[str]) -> list[dict]:
-    """Generated records through the same checks as real record files (records.validate);
-    raises records.RecordsError listing every problem."""
+    """Generated records through the same checks as real record files (etl.records.checks.validate);
+    raises RecordsError listing every problem."""
     checked, problems = [], []
     for record in project_records:
-        canonical, found = records.validate(record, source=f"demo record {record['id']}", known_teams=team_ids)
+        canonical, found = checks.validate(record, source=f"demo record {record['id']}", known_teams=team_ids)
         problems += found
         if canonical:
             checked.append(canonical)
     if problems:
-        raise records.RecordsError(problems)
+        raise RecordsError(problems)
     return checked
 
 

@@ -11,9 +11,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from etl import config, records
+from etl import config
 from etl.demo.settings import PROJECTS_DIR, REPOSITORIES_FILE, TEAMS_FILE
-from etl.records import teams as team_file
+from etl.records import files as record_files, teams as team_file
 from etl.shared import yamlfile
 from etl.warehouse import STAGES
 
@@ -42,10 +42,10 @@ def teams(path: Path = TEAMS_FILE) -> dict[str, list[dict]]:
 
 
 def project_records(team_ids: set[str], folder: Path = PROJECTS_DIR) -> list[dict]:
-    """The canonical records, read and checked by etl.records.load_folder. Each record's "_path"
+    """The canonical records, read and checked by etl.records.files.load_folder. Each record's "_path"
     (the projects table's record_path) is relative to the repository when the file is in it,
     so the demo warehouse is the same on every machine."""
-    found = records.load_folder(folder, team_ids)
+    found = record_files.load_folder(folder, team_ids)
     for record in found:
         path = Path(record["_path"]).resolve()
         if path.is_relative_to(config.ROOT):

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from etl import pipeline, reference, warehouse
+from analyses import vocabulary
+from etl import pipeline, warehouse
 from etl.demo import build as demo  # the Assembly-sized demo's public names
+from etl.reference import taxonomy
 from etl.shared import identity
 from etl.warehouse import load
 
@@ -27,6 +29,9 @@ SEED = 20261201
 AS_OF = demo.DEMO_AS_OF
 FIRST_DAY = dt.date(2016, 1, 4)
 COMMIT_CHUNK = 200_000
+# Share of projects whose furthest stage is each stage on the pathway (the vocabulary's open
+# stages, in order); some projects are then retired.
+REACH = (0.12, 0.22, 0.3, 0.18, 0.18)
 
 _REGIONS = ["North East and Yorkshire", "North West", "Midlands", "East of England", "London", "South East", "South West"]
 _ICBS = ["Greater Manchester", "West Yorkshire", "Cheshire and Merseyside", "Birmingham and Solihull", "Kent and Medway",
@@ -171,7 +176,7 @@ def generate(seed: int = SEED) -> Iterator[tuple[str, list[dict]]]:
 
     # Dependencies from the taxonomy, most-used first (a Zipf-like spread over packages).
     by_eco: dict[str, list[str]] = {}
-    for row in reference.taxonomy()["package_categories"]:
+    for row in taxonomy.rows()["package_categories"]:
         by_eco.setdefault(row["ecosystem"], []).append(row["package"])
     deps = []
     for full_name, _, _, _, primary in specs:
@@ -249,9 +254,14 @@ def _projects(rng: np.random.Generator, specs: list[tuple], team_ids: list[str])
     repos_of: dict[str, list[tuple]] = {}
     for spec in specs:
         repos_of.setdefault(spec[1], []).append(spec)
-    stages = [stage for stage, _, _, phase in warehouse.STAGES if phase != "closed"]  # idea to operational
-    retired = warehouse.STAGES[-1][0]  # the last stage of all
-    reach_p = np.array([0.12, 0.22, 0.3, 0.18, 0.18])
+    pathway = vocabulary.current()
+    stages = vocabulary.ids(pathway.open_stages)
+    retired = pathway.stages[-1].id  # the last stage of all
+    if len(stages) != len(REACH):
+        raise ValueError(f"REACH gives {len(REACH)} shares but the pathway has {len(stages)} open stages "
+                         f"({', '.join(stages)}) in data/vocabulary.yml; give one share per stage")
+    reach_p = np.array(REACH)
+    access = vocabulary.ids(pathway.data_access)
     teams_with_repos = [t for t in team_ids if repos_of.get(t)]
     for n in range(SCALE["projects"]):
         team = teams_with_repos[n % len(teams_with_repos)]
@@ -273,7 +283,7 @@ def _projects(rng: np.random.Generator, specs: list[tuple], team_ids: list[str])
         record = {"id": f"{'-'.join(words)}-{n:03d}", "title": f"{title} ({n})",
                   "summary": f"Synthetic project {n} of the NHS-scale warehouse.", "lead_team": team,
                   "partner_teams": partners, "stages": history,
-                  "data_access": ["open", "synthetic", "pseudonymised", "patient identifiable"][int(rng.integers(0, 4))],
+                  "data_access": access[int(rng.integers(0, len(access)))],
                   "repositories": [{"full_name": s[0], "host": "github", "url": f"https://github.com/{s[0]}"}
                                    for s in picked],
                   "tags": {"language": ["python" if picked[0][4] != "R" else "r"]},

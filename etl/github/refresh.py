@@ -17,10 +17,11 @@ from pathlib import Path
 
 from github import BadCredentialsException, GithubException, RateLimitExceededException, UnknownObjectException
 
-from etl import config, db, pipeline, records, source_config, warehouse
+from etl import config, db, pipeline, source_config, warehouse
 from etl.git import refresh as git_refresh, state as git_state
 from etl.github import client as gh_client, fetch, rows, state
 from etl.records import portfolio, teams
+from etl.records.errors import RecordsError
 from etl.shared import contents, identity
 from etl.shared.people import People
 from etl.warehouse import load
@@ -105,7 +106,7 @@ def _portfolio(cfg: source_config.SourcesConfig) -> tuple[dict, list[dict] | Non
     try:
         team_rows, project_records = portfolio.read(cfg.records_dir, cfg.teams_file)
         return team_rows, project_records, []
-    except records.RecordsError as exc:
+    except RecordsError as exc:
         team_rows = teams.load(cfg.teams_file)
         for problem in exc.problems:
             log.warning("project records: %s", problem)

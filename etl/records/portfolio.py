@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from etl import config, db, pipeline, records, warehouse
-from etl.records import teams
+from etl import config, db, pipeline, warehouse
+from etl.records import files, teams
+from etl.records.errors import RecordsError
 from etl.shared import identity
 from etl.warehouse import load
 
@@ -23,13 +24,13 @@ DEFAULT_RECORDS = config.DATA_DIR / "projects"
 
 
 def read(records_dir: Path, teams_file: Path) -> tuple[dict, list[dict]]:
-    """Teams (with members) and canonical records, checked; raises records.RecordsError listing every problem."""
-    problems = records.check(records_dir, teams_file)
+    """Teams (with members) and canonical records, checked; raises RecordsError listing every problem."""
+    problems = files.check(records_dir, teams_file)
     if problems:
-        raise records.RecordsError(problems)
+        raise RecordsError(problems)
     team_rows = teams.load(teams_file)
     known = {t["team_id"] for t in team_rows["teams"]}
-    return team_rows, records.load_folder(records_dir, known) if Path(records_dir).exists() else []
+    return team_rows, files.load_folder(records_dir, known) if Path(records_dir).exists() else []
 
 
 def save(con, team_rows: dict, project_records: list[dict], salt: str) -> None:

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 import duckdb
 import pandas as pd
 
+from analyses import vocabulary
 from etl.db import run
 from etl.warehouse.build import utcnow
-from etl.warehouse.schema import STAGES
 
-_STAGE_ORDER = {stage: ordinal for stage, _, ordinal, _ in STAGES}
+_STAGE_ORDER = {s.id: s.ordinal for s in vocabulary.current().stages}
 
 
 class LoadError(ValueError):

@@ -1,5 +1,5 @@
 """The warehouse's shape: the tables and views of etl/warehouse/schema.sql, the pathway's
-stages, and the integrity rules a new build must pass before it may replace the live file."""
+stages (from data/vocabulary.yml), and the integrity rules a new build must pass before it may replace the live file."""
 from __future__ import annotations
 
 import functools
@@ -7,20 +7,14 @@ from pathlib import Path
 
 import duckdb
 
+from analyses import vocabulary
 from etl import config
 from etl.db import run, scalar
 from etl.warehouse.read import open_read_only
 
-STAGES = [
-    # stage, label, ordinal, phase
-    ("idea", "Idea", 1, "idea"),
-    ("discovery", "Discovery", 2, "R&D"),
-    ("proof_of_concept", "Proof of concept", 3, "R&D"),
-    ("pilot", "Pilot", 4, "pilot"),
-    ("operational", "Operational", 5, "operational"),
-    ("paused", "Paused", 6, "closed"),
-    ("retired", "Retired", 7, "closed"),
-]
+#: The rows of the `stages` table, (stage, label, ordinal, phase) in pathway order, from the
+#: vocabulary (data/vocabulary.yml).
+STAGES = [(s.id, s.label, s.ordinal, s.phase) for s in vocabulary.current().stages]
 
 # Integrity rules checked before a build may replace the live file: (description, query
 # returning offending rows). Each query returns at most a few example rows.

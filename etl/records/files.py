@@ -1,0 +1,173 @@
+"""Record files: YAML text and folders of project records, checked whole.
+
+A record file is read with the line of every field, so each problem names it; a folder is
+checked file by file and every problem of every file is reported in one run (UTF-8, YAML
+syntax, empty files, fields given twice, the checks of checks.validate, an id that differs
+from the file name, an id used twice). `check` adds the problems of data/teams.yml.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from etl.records import teams as _teams
+from etl.records.checks import validate
+from etl.records.errors import Problem, RecordsError, by_line, join
+from etl.shared import yamlfile
+
+
+def _node_lines(node, prefix: str, lines: dict, repeated: list) -> None:
+    """Fill `lines` with the line of every field path; note keys given twice in one mapping."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            path = join(prefix, key)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                repeated.append((prefix, key, line))
+            seen.add(key)
+            lines.setdefault(path, line)
+            _node_lines(value_node, path, lines, repeated)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value, 1):
+            path = f"{prefix}[{i}]"
+            lines[path] = item.start_mark.line + 1
+            _node_lines(item, path, lines, repeated)
+
+
+def _parse(text: str, source: str, known_teams: set[str] | None, expected_id: str | None):
+    """(canonical record or None, problems, field lines, the id as written or None)."""
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return None, [Problem(source, None, None, "", "file is empty")], {}, None
+    loader = yamlfile.LineLoader(text)
+    lines: dict[str, int] = {}
+    repeated: list = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, [Problem(source, None, None, "", "file is empty (only comments)")], {}, None
+        lines[""] = node.start_mark.line + 1
+        _node_lines(node, "", lines, repeated)
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(source, mark.line + 1 if mark else None, None, "", f"not valid YAML: {what}")], {}, None
+    finally:
+        loader.dispose()
+    record, problems = validate(data, source=source, known_teams=known_teams, lines=lines)
+    for parent, key, line in repeated:
+        problems.append(Problem(source, line, None, parent, f"field {key!r} is given twice; give each field once"))
+    raw_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    if expected_id is not None and raw_id is not None and raw_id.strip() != expected_id:
+        problems.append(Problem(source, lines.get("id"), None, "id",
+                                f"{raw_id.strip()!r} differs from the file name; expected {expected_id!r} "
+                                "(a record is named <id>.yml: rename the file or change the id)"))
+    if problems:
+        return None, by_line(problems), lines, raw_id
+    return record, [], lines, raw_id
+
+
+def parse_text(text: str, *, source: str, known_teams: set[str] | None,
+               expected_id: str | None = None) -> tuple[dict | None, list[Problem]]:
+    """Check a record given as YAML text (a file's or a form's); as `validate`, plus YAML syntax,
+    empty text, fields given twice and (with expected_id, the file stem) an id that differs."""
+    record, problems, _, _ = _parse(text, source, known_teams, expected_id)
+    return record, problems
+
+
+def record_files(folder: Path) -> list[Path]:
+    """The record files of `folder`: *.yml and *.yaml by name, less templates (names starting
+    with "_" or ".", or ending in "template")."""
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.is_file() and p.suffix.lower() in (".yml", ".yaml")
+                  and not p.name.startswith(("_", ".")) and not p.stem.lower().endswith("template"))
+
+
+def _read_text(path: Path, source: str) -> tuple[str | None, list[Problem]]:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(source, line, None, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+
+
+def load_folder(folder: Path, known_teams: set[str] | None) -> list[dict]:
+    """The canonical records of every record file in `folder`, sorted by file name.
+
+    Raises RecordsError with every problem of every file (UTF-8, empty files, YAML syntax,
+    the checks of `validate`, ids that differ from the file name, ids used twice) if any.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RecordsError([Problem(str(folder), None, None, "", "no such folder of project records")])
+    records, problems = [], []
+    first_with_id: dict[str, str] = {}
+    for path in record_files(folder):
+        source = str(path)
+        text, found = _read_text(path, source)
+        if text is None:
+            problems.extend(found)
+            continue
+        record, found, lines, raw_id = _parse(text, source, known_teams, path.stem)
+        record_id = record["id"] if record else (raw_id.strip() if raw_id else None)
+        if record_id:
+            if record_id in first_with_id and record_id == path.stem:  # else the file name problem says it
+                found.append(Problem(source, lines.get("id"), None, "id",
+                                     f"{record_id!r} is also the id in {first_with_id[record_id]}; "
+                                     "expected each project once"))
+                record = None
+            first_with_id.setdefault(record_id, source)
+        problems.extend(by_line(found))
+        if record is not None:
+            records.append(record)
+    if problems:
+        raise RecordsError(problems)
+    return records
+
+
+def _teams_problems(text: str, teams_path: Path) -> list[Problem]:
+    source = str(teams_path)
+    problems = []
+    for message in text.splitlines():
+        if message.startswith(source):
+            rest = message[len(source):]
+            located = re.match(r"^:(\d+): (.*)$", rest)
+            if located:
+                problems.append(Problem(source, int(located.group(1)), None, "", located.group(2)))
+                continue
+            if rest.startswith(": "):
+                problems.append(Problem(source, None, None, "", rest[2:]))
+                continue
+        problems.append(Problem(source, None, None, "", message))
+    return problems
+
+
+def _team_ids_leniently(teams_path: Path) -> set[str] | None:
+    """Team ids in a teams file that did not pass its checks, or None if it cannot be read."""
+    try:
+        raw = yaml.safe_load(Path(teams_path).read_text(encoding="utf-8"))
+        return {t["id"] for t in raw["teams"] if isinstance(t, dict) and isinstance(t.get("id"), str)}
+    except Exception:  # noqa: BLE001 -- the teams file's own problems are already reported
+        return None
+
+
+def check(records_dir: Path, teams_file: Path) -> list[Problem]:
+    """Every problem in data/teams.yml and the project records; [] when all is well."""
+    problems: list[Problem] = []
+    try:
+        known = {t["team_id"] for t in _teams.load(teams_file)["teams"]}
+    except _teams.TeamsError as exc:
+        problems.extend(_teams_problems(str(exc), Path(teams_file)))
+        known = _team_ids_leniently(teams_file)
+    try:
+        load_folder(records_dir, known)
+    except RecordsError as exc:
+        problems.extend(exc.problems)
+    return problems
+
