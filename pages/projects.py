@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from analyses import vocabulary
+from analyses import metrics, vocabulary
 from dashboard import access, charts, data, filters, forms
 from etl.records import fields
 from publish import printing, report, theme
@@ -39,13 +39,15 @@ with catalogue_tab:
     year = cols[3].selectbox("Active in", [0, *years], format_func=lambda y: str(y) if y else "Any year",
                              key="year", bind="query-params")
     access_labels = vocabulary.labels(words.data_access)
-    access = cols[4].multiselect("Data access", list(access_labels), format_func=access_labels.get,
-                                 key="access", bind="query-params", placeholder="Any")
+    access_chosen = cols[4].multiselect("Data access", list(access_labels), format_func=access_labels.get,
+                                        key="access", bind="query-params", placeholder="Any")
     found = data.query("project_catalogue", teams=list(f.teams), stages=stages, tag=tag, active_year=int(year),
-                       data_access=access, search=search.strip())
+                       data_access=access_chosen, search=search.strip())
 
-    st.metric("Projects", len(found), delta=None if len(found) == len(everything) else f"of {len(everything)}",
-              delta_color="off")
+    st.metric("Projects listed", len(found), delta=None if len(found) == len(everything) else f"of {len(everything)}",
+              delta_color="off", help="Projects of the chosen teams matching the filters above, whatever their dates. "
+                                      f"{metrics.get('projects').name} on the Overview: "
+                                      f"{metrics.get('projects').definition.lower()}")
     if found.empty:
         st.info("No project matches these filters.")
     else:

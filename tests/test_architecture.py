@@ -90,3 +90,9 @@ def test_the_checks_see_a_cycle_and_a_forbidden_import(tmp_path):
     fake = tmp_path / "m.py"
     fake.write_text("def f():\n    import streamlit as st\n    from dashboard import data\n")
     assert {"streamlit", "dashboard.data"} <= imports_of(fake, "etl.m", {"dashboard.data": fake})
+
+
+def test_no_product_module_is_over_700_lines():
+    long = {name: n for name, path in product_modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, long
