@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -85,9 +86,18 @@ def test_a_refresh_started_from_the_page_runs_in_the_background(gh, demo_db, tmp
     assert TOKEN not in operations.log_path(demo_db).read_text()
 
 
+def started(proc: subprocess.Popen) -> subprocess.Popen:
+    """`proc` once its command line is readable: Popen can return while the child is still
+    between fork and exec, with an empty /proc/PID/cmdline (seen in the full suite, after test_export)."""
+    deadline = time.monotonic() + 10
+    while not Path(f"/proc/{proc.pid}/cmdline").read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return proc
+
+
 def test_only_one_background_refresh_at_a_time(tmp_path):
     db = tmp_path / "w.duckdb"
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "etl", "refresh"])
+    other = started(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "etl", "refresh"]))
     try:
         operations.pid_path(db).write_text(str(other.pid))
         assert operations.running(db) == other.pid
@@ -97,7 +107,7 @@ def test_only_one_background_refresh_at_a_time(tmp_path):
         other.kill()
         other.wait()
     assert operations.running(db) is None
-    unrelated = subprocess.Popen(["sleep", "60"])  # a recycled process id is not a refresh
+    unrelated = started(subprocess.Popen(["sleep", "60"]))  # a recycled process id is not a refresh
     try:
         operations.pid_path(db).write_text(str(unrelated.pid))
         assert operations.running(db) is None
