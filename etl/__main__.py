@@ -79,9 +79,9 @@ def cmd_check(args) -> int:
 
     problems = [str(p) for p in files.check(Path(args.records or portfolio.DEFAULT_RECORDS),
                                             Path(args.teams or config.DATA_DIR / "teams.yml"))]
-    for read in (taxonomy.rows, radar.rows):
+    for read, path in ((taxonomy.rows, args.taxonomy or taxonomy.TAXONOMY), (radar.rows, args.radar or radar.RADAR)):
         try:
-            read()
+            read(Path(path))
         except ReferenceError as exc:
             problems += str(exc).splitlines()
     for problem in problems:
@@ -221,6 +221,8 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate project records, teams, taxonomy and radar without loading")
     c.add_argument("--records", metavar="DIR", help="folder of project records (default data/projects)")
     c.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
+    c.add_argument("--taxonomy", metavar="FILE", help="package taxonomy (default data/taxonomy.yml)")
+    c.add_argument("--radar", metavar="FILE", help="tech radar (default data/radar.yml)")
     c.set_defaults(func=cmd_check)
     rec = sub.add_parser("records", help="import a register, or load the records").add_subparsers(
         dest="action", required=True, metavar="ACTION")

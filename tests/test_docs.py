@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from etl import config
 from etl.warehouse import dictionary
@@ -55,3 +56,37 @@ def test_readme_defines_every_headline_measure_as_the_catalogue_does():
     readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
     for m in metrics.CATALOGUE:
         assert f"| {m.name} | {m.definition} | `{m.query}` |" in readme, f"README's measures lack {m.name!r}"
+
+
+def test_ci_runs_the_ci_script_on_every_push_and_pull_request():
+    import yaml
+
+    workflow = yaml.safe_load((config.ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    assert {"push", "pull_request"} <= set(workflow[True])  # PyYAML reads the key `on` as True
+    (job,) = workflow["jobs"].values()
+    assert job["runs-on"] == "ubuntu-latest" and job["timeout-minutes"] >= 60
+    python = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/setup-python"))
+    assert str(python["with"]["python-version"]) == "3.11"
+    assert [step["run"] for step in job["steps"] if "run" in step][-1] == ".ci/run"
+
+
+def test_the_ci_script_fails_when_no_test_is_collected(tmp_path):
+    """pytest exits 5 when it runs no test; .ci/run passes that on rather than succeeding. Run
+    through bin/dev with a virtual environment of this interpreter's packages, so nothing is
+    installed."""
+    import os
+    import subprocess
+    import sys
+    import sysconfig
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    purelib = subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    (Path(purelib) / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    for requirements in config.ROOT.glob("requirements*.txt"):  # bin/dev's mark that they are installed
+        (venv / f".installed-{requirements.name}").touch()
+    done = subprocess.run([str(config.ROOT / ".ci" / "run")], cwd=config.ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "VENV": str(venv), "PYTEST_ADDOPTS": "-k no_test_has_this_name"})
+    assert done.returncode == 5, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "0 selected" in done.stdout

@@ -18,6 +18,8 @@ from etl.demo import nhs_scale
 from publish import theme
 from tests import html_text
 
+pytestmark = pytest.mark.nhs_scale  # select with -m nhs_scale, leave out with -m "not nhs_scale"
+
 
 @pytest.fixture(scope="module")
 def nhs_db(tmp_path_factory):

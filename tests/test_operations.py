@@ -86,12 +86,19 @@ def test_a_refresh_started_from_the_page_runs_in_the_background(gh, demo_db, tmp
     assert TOKEN not in operations.log_path(demo_db).read_text()
 
 
+def started(proc: subprocess.Popen) -> subprocess.Popen:
+    """`proc` once it runs its own program: Popen can return while the child is still between
+    fork and exec, when /proc/PID/cmdline is empty or still the test's own command line."""
+    own = b"\0".join(str(arg).encode() for arg in proc.args) + b"\0"
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{proc.pid}/cmdline").read_bytes() != own and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return proc
+
+
 def test_only_one_background_refresh_at_a_time(tmp_path):
     db = tmp_path / "w.duckdb"
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "etl", "refresh"])
-    deadline = time.monotonic() + 10  # until the child has replaced the forked test process's command line
-    while b"refresh" not in Path(f"/proc/{other.pid}/cmdline").read_bytes() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    other = started(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "etl", "refresh"]))
     try:
         operations.pid_path(db).write_text(str(other.pid))
         assert operations.running(db) == other.pid
@@ -101,7 +108,7 @@ def test_only_one_background_refresh_at_a_time(tmp_path):
         other.kill()
         other.wait()
     assert operations.running(db) is None
-    unrelated = subprocess.Popen(["sleep", "60"])  # a recycled process id is not a refresh
+    unrelated = started(subprocess.Popen(["sleep", "60"]))  # a recycled process id is not a refresh
     try:
         operations.pid_path(db).write_text(str(unrelated.pid))
         assert operations.running(db) is None

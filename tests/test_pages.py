@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from etl import config
-from tests import html_text
+from tests import html_text, small_warehouse
 from tests.conftest import build_tiny, build_with_project
 
 PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
@@ -69,55 +69,48 @@ def html_table(at, label: str) -> tuple[list[list[str]], list[str]]:
     return html_text.rows("".join(h.value for h in at.html), label)
 
 
-def test_overview_shows_headlines_stages_activity_and_newest_projects(demo_db, monkeypatch):
-    at = app(demo_db, monkeypatch)
-    assert not at.exception
-    figures = headline(at)
-    con = duckdb.connect(str(demo_db), read_only=True)
-    projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
-    teams = con.execute("SELECT count(*) FROM teams").fetchone()[0]
-    by_stage = dict(con.execute("""
-        SELECT s.label, count(d.project_id) FROM stages s LEFT JOIN (
-            SELECT project_id, arg_max(stage, entered_on) AS stage FROM project_stages
-            WHERE entered_on <= DATE '2026-09-30' GROUP BY project_id) d USING (stage)
-        GROUP BY s.label""").fetchall())
-    in_period = """FROM commits c JOIN repositories r USING (full_name) JOIN people p USING (person_key)
-                   LEFT JOIN teams t USING (team_id) WHERE NOT p.is_bot
-                   AND c.authored_at >= DATE '2025-10-01' AND c.authored_at < DATE '2026-10-01'"""
-    commits = con.execute(f"SELECT count(*) {in_period}").fetchone()[0]
-    by_team = con.execute(f"""SELECT coalesce(any_value(t.short_name), 'No team'), count(*) AS n {in_period}
-                              GROUP BY coalesce(r.team_id, 'unmapped') ORDER BY n DESC, coalesce(r.team_id, 'unmapped')
-                              """).fetchall()
-    newest = con.execute("""SELECT title FROM projects WHERE started_on BETWEEN DATE '2025-10-01' AND DATE '2026-09-30'
-                            ORDER BY started_on DESC, title LIMIT 10""").fetchall()
-    con.close()
-    assert figures["Projects"] == projects and figures["Teams in the selection"] == teams
-    assert figures["Active repositories"] > 0 and figures["Contributors"] > 0
+def test_overview_shows_hand_counted_headlines_stages_activity_and_newest_projects(tmp_path, monkeypatch):
+    """The small warehouse of tests/small_warehouse.py, whose docstring lists what it holds; the
+    Overview's default period is the last 12 months: 1 April 2024 to 31 March 2025."""
+    at = app(small_warehouse.build(tmp_path / "w.duckdb"), monkeypatch)
+    assert not at.exception, [e.message for e in at.exception]
+    # Projects with a stage by 31 March 2025 (all but "future"); repositories a1, a2, b1, x1 had human
+    # commits; people A, B, C, D made them; three teams exist.
+    assert headline(at) == {"Projects": 6, "Active repositories": 4, "Contributors": 4, "Teams in the selection": 3}
 
-    # Projects by stage: a row per stage with its count; R&D and Closed head their stages with their totals.
-    stage_rows, _ = html_table(at, "Projects by pathway stage on 30 Sep 2026")
-    counts = {row[0]: int(row[1]) for row in stage_rows[1:]}  # after the heading row
-    assert {k: v for k, v in counts.items() if k in by_stage} == by_stage
-    assert counts["R&D"] == by_stage["Discovery"] + by_stage["Proof of concept"]
-    assert counts["Closed"] == by_stage["Paused"] + by_stage["Retired"]
-    assert sum(by_stage.values()) == projects
-    assert [row[0] for row in stage_rows[1:]] == ["Idea", "R&D", "Discovery", "Proof of concept", "Pilot",
-                                                   "Operational", "Closed", "Paused", "Retired"]
+    # R&D and Closed head their stages with their totals.
+    stage_rows, _ = html_table(at, "Projects by pathway stage on 31 Mar 2025")
+    assert [row[:2] for row in stage_rows] == [
+        ["Stage", "Projects"], ["Idea", "1"], ["R&D", "1"], ["Discovery", "1"], ["Proof of concept", "0"],
+        ["Pilot", "1"], ["Operational", "1"], ["Closed", "2"], ["Paused", "1"], ["Retired", "1"]]
 
-    # Activity by team: all teams, then each team by commits (the demo has fewer than eleven).
     activity, _ = html_table(at, "Activity by team, Last 12 months")
-    assert activity[0][:4] == ["Team", "Commits", "Contributors", "Repositories"]
-    assert activity[1][0] == "All teams"
-    assert [int(n.replace(",", "")) for n in activity[1][1:4]] == [commits, figures["Contributors"],
-                                                                   figures["Active repositories"]]
-    assert [(row[0], int(row[1].replace(",", ""))) for row in activity[2:]] == by_team
+    assert [row[:4] for row in activity] == [
+        ["Team", "Commits", "Contributors", "Repositories"],
+        ["All teams", "9", "4", "4"],     # B and D worked for two owners and count once
+        ["Alpha", "5", "3", "2"],
+        ["Beta", "3", "2", "1"],
+        ["No team", "1", "1", "1"],       # org/x1; Gamma had no commit in the period and has no row
+    ]
     assert not at.get("plotly_chart")  # the Overview's parts are HTML; its charts come from Export
 
     rows, links = html_table(at, "The newest projects, newest first")
-    assert rows[0] == ["Started", "Project", "Lead team", "Stage", "Repos"]
-    assert len(rows) == len(newest) + 1 and all(row[1].startswith(title) for row, (title,) in zip(rows[1:], newest))
-    assert len(links) == len(newest) and all(link.startswith("projects?") and "project=" in link for link in links)
-    assert any("Demo data" in i.value for i in at.info)
+    assert rows == [["Started", "Project", "Lead team", "Stage", "Repos"],
+                    ["20 May 2024", "Scan reader What Scan reader does.", "Alpha", "Paused", "1"],
+                    ["20 Apr 2024", "Bed forecast What Bed forecast does.", "Beta", "Discovery", "2"]]
+    assert [link.rsplit("project=", 1)[-1] for link in links] == ["Scan+reader", "Bed+forecast"]
+
+
+def test_overview_of_one_team_counts_only_its_work(tmp_path, monkeypatch):
+    at = app(small_warehouse.build(tmp_path / "w.duckdb"), monkeypatch, team="Beta")
+    assert not at.exception, [e.message for e in at.exception]
+    # Beta leads "forecast" (discovery) and is a partner in "triage" (pilot); "future" has no stage yet.
+    # Its repository org/b1 had commits 7-9 by B and D.
+    assert headline(at) == {"Projects": 2, "Active repositories": 1, "Contributors": 2, "Teams in the selection": 1}
+    activity, _ = html_table(at, "Activity by team, Last 12 months")
+    assert [row[:4] for row in activity[1:]] == [["All selected teams", "3", "2", "1"], ["Beta", "3", "2", "1"]]
+    rows, _ = html_table(at, "The newest projects, newest first")
+    assert [row[1] for row in rows[1:]] == ["Bed forecast What Bed forecast does."]
 
 
 def test_a_charts_downloads_are_made_only_when_its_export_dialog_opens(demo_db, monkeypatch):

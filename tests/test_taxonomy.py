@@ -5,8 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from packaging.utils import canonicalize_name
+
+from etl.shared import yamlfile
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TAXONOMY = DATA / "taxonomy.yml"
@@ -42,31 +43,9 @@ NOT_DATA_SCIENCE = {
 CRAN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]$")
 
 
-class DuplicateKeyError(Exception):
-    pass
-
-
-class StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a mapping with the same key twice (PyYAML keeps the last silently)."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen: dict = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise DuplicateKeyError(
-                f"duplicate key {key!r} at line {key_node.start_mark.line + 1} "
-                f"(first at line {seen[key] + 1})")
-        seen[key] = key_node.start_mark.line
-    return loader.construct_mapping(node, deep=deep)
-
-
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_strict(path: Path):
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)
+    """The file as the product reads it: a key given twice in one mapping is refused."""
+    return yamlfile.read(path, ValueError)
 
 
 @pytest.fixture(scope="module")
@@ -77,11 +56,6 @@ def taxonomy():
 @pytest.fixture(scope="module")
 def imports():
     return load_strict(IMPORT_NAMES)
-
-
-def test_strict_loader_detects_duplicate_keys():
-    with pytest.raises(DuplicateKeyError, match="'pandas' at line 3"):
-        yaml.load("pypi:\n  pandas: data-wrangling\n  pandas: visualisation\n", Loader=StrictLoader)
 
 
 def test_taxonomy_top_level_shape(taxonomy):
