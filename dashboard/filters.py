@@ -77,14 +77,16 @@ def leave_pages_folder_mode() -> None:
     (test_link_with_filters_opens_the_same_view, on a freshly started server) fails if
     Streamlit changes this.
     """
-    st.navigation(pages(), position="hidden")
+    # Every page under the name the legacy mode gave it ("overview" too, which is the default in
+    # app.py and so has no name there), so that the link's page is found and none is "not found".
+    st.navigation([st.Page(ROOT / "app.py", default=True), *pages(with_default=False)], position="hidden")
 
 
-def pages() -> list:
-    """The dashboard's pages, in menu order (app.py's navigation)."""
+def pages(*, with_default: bool = True) -> list:
+    """The dashboard's pages, in menu order (app.py's navigation); the Overview is the default."""
     folder = ROOT / "pages"
     return [
-        st.Page(folder / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(folder / "overview.py", title="Overview", icon=":material/dashboard:", default=with_default),
         st.Page(folder / "projects.py", title="Projects", icon=":material/folder_open:"),
         st.Page(folder / "pathway.py", title="Pathway", icon=":material/conversion_path:"),
         st.Page(folder / "tech_stack.py", title="Tech stack", icon=":material/stacks:"),

@@ -137,6 +137,16 @@ def test_link_with_filters_opens_the_same_view(server, page):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def test_a_link_to_the_default_page_on_a_fresh_server_opens_it_framed(server, page):
+    """The first visit to a just-started server runs in Streamlit's pages-folder mode; the page
+    leaves it (dashboard.filters.leave_pages_folder_mode) and is framed, with no "page not found"."""
+    page.goto(f"{server['url']}/overview?period=All+time")
+    wait_for_app(page)
+    page.get_by_text("all teams · All time").wait_for()
+    assert page.get_by_role("dialog").count() == 0
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').input_value() == "All time"
+
+
 def test_refresh_over_the_live_warehouse_shows_new_data_after_reload(server, page):
     page.goto(server["url"])
     wait_for_app(page)
