@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl import pipeline, warehouse
+from etl.records import rows as project_rows
 from etl.warehouse import load
 
 
@@ -83,7 +84,7 @@ def build_with_project(path: Path, *, description: str) -> None:
         b.data_as_of = dt.datetime(2025, 3, 31)
         for table, rows in tiny_rows().items():
             load.save_rows(b.con, table, rows)
-        load.save_projects(b.con, [{
+        project_rows.save_projects(b.con, [{
             "id": "risky-text", "title": "Risky text", "summary": "A record with markup in it.",
             "description": description, "lead_team": "team-a",
             "stages": [{"stage": "idea", "date": "2025-01-02"}],

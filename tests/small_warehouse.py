@@ -35,6 +35,7 @@ import datetime as dt
 from pathlib import Path
 
 from etl import pipeline
+from etl.records import rows as project_rows
 from etl.warehouse import load
 
 AS_OF = dt.datetime(2025, 3, 31, 23, 0)
@@ -136,5 +137,5 @@ def build(path: Path) -> Path:
         b.data_as_of = AS_OF
         for table, rows in ROWS.items():
             load.save_rows(b.con, table, rows)
-        load.save_projects(b.con, PROJECTS)
+        project_rows.save_projects(b.con, PROJECTS)
     return path

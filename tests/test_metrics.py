@@ -10,6 +10,7 @@ import pytest
 
 from analyses import metrics, queries
 from etl import pipeline, warehouse
+from etl.records import rows as project_rows
 from etl.warehouse import load
 from publish import report
 from tests import html_text
@@ -40,7 +41,7 @@ def pathway_warehouse(path):
     with pipeline.build(path, "test") as b:
         b.data_as_of = dt.datetime(2026, 3, 31)
         load.save_rows(b.con, "teams", [{"team_id": "t", "name": "T", "short_name": "T", "organisation": "NHS England"}])
-        load.save_projects(b.con, [{"id": pid, "title": pid, "summary": "s", "lead_team": "t",
+        project_rows.save_projects(b.con, [{"id": pid, "title": pid, "summary": "s", "lead_team": "t",
                                     "stages": [{"stage": s, "date": d} for s, d in history]}
                                    for pid, history in stages.items()])
 

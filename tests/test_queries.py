@@ -9,6 +9,7 @@ import pytest
 
 from analyses import metrics, queries
 from etl import config, pipeline, warehouse
+from etl.records import rows as project_rows
 from tests import small_warehouse
 from tests.conftest import build_tiny
 from tests.small_warehouse import PERIOD
@@ -87,7 +88,7 @@ def test_projects_by_stage_uses_the_stage_held_on_the_day(tmp_path):
     db = tmp_path / "w.duckdb"
     with pipeline.build(db, "test") as b:
         load.save_rows(b.con, "teams", [{"team_id": "t", "name": "T", "short_name": "T", "organisation": "O"}])
-        load.save_projects(b.con, [{
+        project_rows.save_projects(b.con, [{
             "id": "p1", "title": "P1", "summary": "s", "lead_team": "t",
             "stages": [{"stage": "idea", "date": "2024-01-01"}, {"stage": "pilot", "date": "2025-01-01"}],
         }])

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from etl import config, pipeline, warehouse
-from etl.records import addresses, checks, fields, files, spreadsheet, teams, yaml_writer
+from etl.records import addresses, checks, fields, files, rows as project_rows, spreadsheet, teams, yaml_writer
 from etl.records.errors import Problem, RecordsError
 from etl.warehouse import load
 
@@ -247,7 +247,7 @@ def test_a_valid_folder_loads_into_every_project_table(folder):
     loaded = files.load_folder(folder, KNOWN)
     assert [r["id"] for r in loaded] == ["nlp-triage", "second"]
     assert loaded[0]["_path"] == str(folder / "nlp-triage.yml")
-    rows = load.project_rows(loaded[0])
+    rows = project_rows.project_rows(loaded[0])
     assert rows["projects"][0]["current_stage"] == "pilot"
     assert rows["project_repos"] == [{"project_id": "nlp-triage", "full_name": "nhsx/nlp-triage", "host": "github",
                                       "url": "https://github.com/nhsx/nlp-triage"}]
@@ -255,7 +255,7 @@ def test_a_valid_folder_loads_into_every_project_table(folder):
     warehouse.apply_schema(con)
     load.save_rows(con, "teams", [{"team_id": t, "name": t, "short_name": t, "organisation": "NHS England"}
                                   for t in sorted(KNOWN)])
-    assert load.save_projects(con, loaded) == 2
+    assert project_rows.save_projects(con, loaded) == 2
     assert con.execute("SELECT project_id, dpia, hours_saved_per_year FROM projects ORDER BY 1").fetchall() == [
         ("nlp-triage", "done", 1200.0), ("second", "done", 1200.0)]
 
@@ -432,7 +432,7 @@ def build_warehouse(path, written_dir):
     with pipeline.build(path, "records") as b:
         load.save_rows(b.con, "teams", SHIPPED_TEAMS["teams"])
         load.save_rows(b.con, "team_history", SHIPPED_TEAMS["team_history"])
-        load.save_projects(b.con, loaded)
+        project_rows.save_projects(b.con, loaded)
     con = warehouse.open_read_only(path)
     try:
         return con.execute("SELECT project_id, current_stage, stage_since, hours_saved_per_year, organisations_using, "

@@ -18,7 +18,7 @@ from dashboard import figures, forms
 from etl import config, warehouse
 from etl.records import checks, docs, fields, spreadsheet, yaml_writer
 from publish import theme
-from tests.test_pages import app, page, fresh_caches  # noqa: F401 (fixture)
+from tests.test_pages import app, fresh_caches, page  # noqa: F401 (fixture)
 
 WORDS = vocabulary.current()
 

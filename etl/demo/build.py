@@ -21,7 +21,7 @@ from etl import pipeline, warehouse
 from etl.demo import commits, files, people, repositories
 from etl.demo.repositories import slug
 from etl.demo.settings import DEMO_AS_OF, DEMO_SALT, DEMO_SEED
-from etl.records import checks
+from etl.records import checks, rows as project_rows
 from etl.records.errors import RecordsError
 from etl.warehouse import load
 
@@ -107,7 +107,7 @@ def build_demo(path, *, wait: float = 0, if_missing: bool = False) -> dict[str, 
         b.data_as_of = DEMO_AS_OF
         for table in TABLES:
             load.save_rows(b.con, table, data[table])
-        load.save_projects(b.con, data["project_records"])
+        project_rows.save_projects(b.con, data["project_records"])
         b.stats["repos_seen"] = len(data["repositories"])
         b.stats["repos_changed"] = len(data["repositories"])
         b.stats["commits_added"] = len(data["commits"])

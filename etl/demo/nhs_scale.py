@@ -20,6 +20,7 @@ import numpy as np
 from analyses import vocabulary
 from etl import pipeline, warehouse
 from etl.demo import build as demo  # the Assembly-sized demo's public names
+from etl.records import rows as project_rows
 from etl.reference import taxonomy
 from etl.shared import identity
 from etl.warehouse import load
@@ -302,7 +303,7 @@ def build(path: Path, *, seed: int = SEED, wait: float = 0, progress=lambda tabl
         n_repos = n_commits = 0
         for table, rows in generate(seed):
             if table == "project_records":
-                load.save_projects(b.con, demo.checked_records(rows, team_ids))
+                project_rows.save_projects(b.con, demo.checked_records(rows, team_ids))
             else:
                 load.save_rows(b.con, table, rows)
             if table == "teams":

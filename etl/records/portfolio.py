@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from etl import config, db, pipeline, warehouse
-from etl.records import files, teams
+from etl.records import files, rows, teams
 from etl.records.errors import RecordsError
 from etl.shared import identity
 from etl.warehouse import load
@@ -56,7 +56,7 @@ def save(con, team_rows: dict, project_records: list[dict], salt: str) -> None:
     load.save_rows(con, "person_aliases", [
         {"alias_key": person_key(a["also"], salt), "person_key": person_key(a["person"], salt)}
         for a in team_rows.get("aliases", [])])
-    load.save_projects(con, project_records)
+    rows.save_projects(con, project_records)
 
 
 def person_key(identifier: str, salt: str) -> str:
