@@ -134,6 +134,21 @@ def _stored(path: str, file_version: str, name: str, digest: str, date_from, dat
                       lambda cursor: stored.read(cursor, name, date_from, date_to, teams))
 
 
+def run_once():
+    """A `query` for one run of a page that asks the cache once per query and parameters, so
+    measures (analyses.metrics) read from the frames the page already has: each ask of
+    Streamlit's cache copies the frame."""
+    seen: dict[tuple, pd.DataFrame] = {}
+
+    def run(name: str, **params) -> pd.DataFrame:
+        key = (name, repr(sorted(params.items())))
+        if key not in seen:
+            seen[key] = query(name, **params)
+        return seen[key]
+
+    return run
+
+
 def yearly(name: str, years: list, **params) -> pd.DataFrame:
     """What the named analysis gives in each of `years` (periods), one frame with a year_start
     column: read from the yearly table the build stored (stored.YEARLY) while the query is the one

@@ -21,11 +21,12 @@ st.caption(f"{f.describe()} · people counted for the team they were in on the d
 
 team_list = data.query("team_list")
 colours = theme.team_colours(team_list)
-activity = data.query("collab_team_activity", date_from=f.period.start, date_to=f.period.end)
-links = data.query("collab_links", **f.params())
-flows = data.query("collab_flows", **f.params())
-repos = data.query("cross_team_repositories", **f.params())
-projects = data.query("cross_team_projects", **f.params())
+query = data.run_once()  # the measures below read the frames the page has
+activity = query("collab_team_activity", date_from=f.period.start, date_to=f.period.end)
+links = query("collab_links", **f.params())
+flows = query("collab_flows", **f.params())
+repos = query("cross_team_repositories", **f.params())
+projects = query("cross_team_projects", **f.params())
 if activity.empty:
     st.info("No commits by people of any team in this period.")
     st.stop()
@@ -36,7 +37,7 @@ outside = flows[flows.home_team_id != flows.repo_team_id]
 def measure(key: str, **options):
     """A measure of the catalogue (analyses.metrics) as this page's filters give it: (its metric, its value)."""
     m = metrics.get(key)
-    return m, m.value(data.query, f.period.start, f.period.end, f.teams, **options)
+    return m, m.value(query, f.period.start, f.period.end, f.teams, **options)
 
 
 for column, key in zip(st.columns(4), ("cross_team_repositories", "cross_team_projects", "team_pairs_linked",

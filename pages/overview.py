@@ -12,15 +12,16 @@ f = filters.current()
 st.title("Overview")
 st.caption(f.describe())
 
-activity = data.query("team_activity", **f.params(), top=TOP_TEAMS)
+query = data.run_once()  # the measures below read the frames the page has
+activity = query("team_activity", **f.params(), top=TOP_TEAMS)
 every = activity.iloc[0]  # all the chosen teams together
-stages = data.query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
+stages = query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
 
 
 def measure(key: str) -> tuple[str, int, str]:
     """A headline measure of the catalogue (analyses.metrics): its name, value and definition."""
     m = metrics.get(key)
-    return m.name, int(m.value(data.query, f.period.start, f.period.end, f.teams)), m.definition
+    return m.name, int(m.value(query, f.period.start, f.period.end, f.teams)), m.definition
 
 
 # The page is drawn as HTML blocks (dashboard.blocks), headings included, where Streamlit elements

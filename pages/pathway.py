@@ -10,12 +10,13 @@ f = filters.current()
 st.title("R&D to operational pathway")
 st.caption(f"{f.describe()} · stages as they stood on {f.period.end:%d %b %Y}")
 
-progress = data.query("pathway_progress", date_to=f.period.end, teams=list(f.teams))
+query = data.run_once()  # the measures below read the frames the page has
+progress = query("pathway_progress", date_to=f.period.end, teams=list(f.teams))
 if progress.empty:
     st.info("No project of the chosen teams had started by the end of the period.")
     st.stop()
 
-stages = data.query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
+stages = query("projects_by_stage", date_to=f.period.end, teams=list(f.teams))
 pathway = stages[stages.phase != "closed"].sort_values("ordinal")
 reached = [int((progress.reached_ordinal >= o).sum()) for o in pathway.ordinal]
 
@@ -36,8 +37,8 @@ with right:
         "conversion": st.column_config.ProgressColumn("Conversion", format="percent", min_value=0, max_value=1)})
     ever, now = metrics.get("ever_operational"), metrics.get("operational_now")
     st.caption(f"Counts projects that reached each stage or a later one (stages can be skipped). "
-               f"{ever.name}: {ever.shown(ever.value(data.query, f.period.start, f.period.end, f.teams))}, "
-               f"of which {now.name.lower()}: {now.shown(now.value(data.query, f.period.start, f.period.end, f.teams))} "
+               f"{ever.name}: {ever.shown(ever.value(query, f.period.start, f.period.end, f.teams))}, "
+               f"of which {now.name.lower()}: {now.shown(now.value(query, f.period.start, f.period.end, f.teams))} "
                "(the others have since left that stage).", help=f"{ever.name}: {ever.definition} {now.name}: {now.definition}")
 
 st.subheader("Reached, by lead team and by start year", anchor=False)

@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from etl import warehouse
+from etl.records import rows as project_rows
 from etl.warehouse import load
 
 
@@ -65,7 +66,7 @@ RECORD = {
 
 
 def test_project_record_flattens_with_current_stage_the_latest():
-    rows = load.project_rows(RECORD)
+    rows = project_rows.project_rows(RECORD)
     project = rows["projects"][0]
     assert (project["current_stage"], project["stage_since"], project["started_on"]) == (
         "pilot", dt.date(2024, 5, 1), dt.date(2023, 1, 10))
@@ -79,12 +80,12 @@ def test_project_record_flattens_with_current_stage_the_latest():
 def test_project_record_with_bad_date_names_project_and_value():
     bad = {**RECORD, "stages": [{"stage": "idea", "date": "01/02/2023"}]}
     with pytest.raises(load.LoadError, match=r"project demo-project: '01/02/2023' is not an ISO date"):
-        load.project_rows(bad)
+        project_rows.project_rows(bad)
 
 
 def test_projects_save_into_every_project_table(con):
     load.save_rows(con, "teams", [TEAM, {**TEAM, "team_id": "u"}])
-    assert load.save_projects(con, [RECORD]) == 1
+    assert project_rows.save_projects(con, [RECORD]) == 1
     assert con.execute("SELECT current_stage FROM projects").fetchone()[0] == "pilot"
     assert con.execute("SELECT count(*) FROM project_stages").fetchone()[0] == 3
     assert con.execute("SELECT count(*) FROM project_outputs").fetchone()[0] == 1

@@ -25,7 +25,7 @@ SELECT 'Projects gone stale', p.title,
        'no stage change since ' || strftime(p.stage_since, '%d %b %Y')
        || coalesce(' and no commit since ' || strftime(lc.last_commit, '%d %b %Y'), ' and no commit')
 FROM projects p LEFT JOIN last_commit lc USING (project_id)
-WHERE p.current_stage IN ('idea', 'discovery', 'proof_of_concept', 'pilot')
+WHERE p.current_stage IN (SELECT stage FROM stages WHERE phase NOT IN ('operational', 'closed'))  -- still in R&D or pilot
   AND p.stage_since < getvariable('as_of') - to_months(getvariable('months'))
   AND coalesce(lc.last_commit, TIMESTAMP '1900-01-01') < getvariable('as_of') - to_months(getvariable('months'))
 UNION ALL
@@ -39,7 +39,7 @@ SELECT CASE WHEN kind = 'fetch_failed' THEN 'Repositories that could not be fetc
 FROM data_problems WHERE kind <> 'unmapped_repository'
 UNION ALL
 SELECT 'Records with warnings', p.title, 'operational, but no operational owner is named'
-FROM projects p WHERE p.current_stage = 'operational' AND p.operational_owner IS NULL
+FROM projects p JOIN stages st ON st.stage = p.current_stage WHERE st.phase = 'operational' AND p.operational_owner IS NULL
 UNION ALL
 SELECT 'Records with warnings', p.title, 'repository ' || r.full_name || ' is not in the warehouse (not loaded from GitHub)'
 FROM project_repos r JOIN projects p USING (project_id)

@@ -8,11 +8,11 @@ WITH chosen AS (
     WHERE len(getvariable('teams')) = 0 OR list_contains(getvariable('teams'), team_id)
 ),
 pilots AS (
-    SELECT project_id
-    FROM project_stages
-    WHERE entered_on <= getvariable('date_to')
-    GROUP BY project_id
-    HAVING arg_max(stage, entered_on) = 'pilot'
+    SELECT s.project_id
+    FROM project_stages s JOIN stages st USING (stage)
+    WHERE s.entered_on <= getvariable('date_to')
+    GROUP BY s.project_id
+    HAVING arg_max(st.phase, s.entered_on) = 'pilot'                  -- the stage on the day is in the pilot phase
 ),
 person_commits AS (                                                    -- commits per person per project, last 12 months,
     SELECT pr.project_id, c.person_key, count(*) AS n                  -- counted as bus_factor.sql counts them

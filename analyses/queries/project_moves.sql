@@ -17,8 +17,8 @@ SELECT
     st.label AS stage_label,
     h.stage_before,
     CASE WHEN h.stage_before IS NULL THEN 'started'
-         WHEN h.stage = 'operational' THEN 'deployed'
-         WHEN h.stage IN ('retired', 'paused') THEN 'stopped'
+         WHEN st.phase = 'operational' THEN 'deployed'
+         WHEN st.phase = 'closed' THEN 'stopped'
          ELSE 'advanced' END AS move
 FROM history h
 JOIN projects p USING (project_id)

@@ -9,7 +9,7 @@ WITH chosen AS (
 ),
 spells AS (
     SELECT
-        s.project_id, s.stage, st.label, st.ordinal, s.entered_on,
+        s.project_id, s.stage, st.label, st.ordinal, st.phase, s.entered_on,
         lead(s.entered_on) OVER (PARTITION BY s.project_id ORDER BY s.entered_on, st.ordinal) AS left_on
     FROM project_stages s JOIN stages st USING (stage)
     WHERE s.entered_on <= getvariable('date_to')
@@ -20,5 +20,5 @@ SELECT
     left_on IS NULL OR left_on > getvariable('date_to') AS is_current,
     least(coalesce(left_on, getvariable('date_to')), getvariable('date_to')) - entered_on AS days
 FROM spells
-WHERE stage NOT IN ('paused', 'retired')                               -- time on the pathway only
+WHERE phase <> 'closed'                                                -- time on the pathway only (not paused or retired)
 ORDER BY ordinal, project_id;
