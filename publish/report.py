@@ -340,7 +340,7 @@ h3 { margin: 20px 0 6px; }
 .kicker { color: #425563; text-transform: uppercase; letter-spacing: .05em; font-size: 13px; margin: 0; }
 .lede { font-size: 18px; color: #425563; }
 .demo { background: #FFF9C4; padding: 8px 12px; border-left: 4px solid #FFB81C; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 10px; }
 details { margin: 10px 0; font-size: 13px; color: #425563; }
 .definitions { columns: 2; column-gap: 24px; }
 .definitions dt { break-after: avoid; }
