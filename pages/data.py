@@ -80,7 +80,8 @@ st.dataframe(history, hide_index=True, column_config={
 st.subheader("Data-quality checks", anchor=False)
 quality = data.query("data_quality", as_of=f.period.end, months=6)
 checks = ["Repositories mapped to no team", "Projects without repositories", "Projects gone stale",
-          "People without a team membership", "Files that could not be read", "Repositories that could not be fetched",
+          "People without a team membership", "Identities that look like one person", "Files that could not be read",
+          "Repositories that could not be fetched", "Clones not loaded", "Clones with part of their history",
           "Records with warnings"]
 counts = quality.groupby("check").size()
 st.dataframe(pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}), hide_index=True)

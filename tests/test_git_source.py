@@ -147,7 +147,7 @@ def test_clones_load_into_the_same_tables_as_github(clones, tmp_path):
                      "ORDER BY 1")
     assert [k for k, _ in problems] == ["empty_repository", "not_a_repository", "unreadable_repository"]
     assert problems[1][1].endswith("not-a-repo") and problems[2][1].endswith("broken")
-    assert "not-a-repo: not a git repository; skipped" in done.stderr
+    assert "not-a-repo: not a git repository, and no clone inside it; skipped" in done.stderr
     assert runs(db)[-1][:2] == ("git", "succeeded")
 
 

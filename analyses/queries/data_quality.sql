@@ -34,9 +34,16 @@ SELECT 'People without a team membership', person_key,
 FROM inferred
 UNION ALL
 SELECT CASE WHEN kind = 'fetch_failed' THEN 'Repositories that could not be fetched'
+            WHEN kind IN ('not_a_repository', 'search_limit', 'empty_repository', 'unreadable_repository',
+                          'duplicate_clone') THEN 'Clones not loaded'                  -- folders and clones skipped
+            WHEN kind = 'shallow_clone' THEN 'Clones with part of their history'
+            WHEN kind = 'possible_same_person' THEN 'Identities that look like one person'  -- keys only, never names
             ELSE 'Files that could not be read' END,
        subject, CASE WHEN detail = '' THEN message ELSE detail || ': ' || message END
-FROM data_problems WHERE kind <> 'unmapped_repository'
+FROM data_problems WHERE kind NOT IN ('unmapped_repository', 'shallow_clone')
+UNION ALL
+SELECT 'Clones with part of their history', subject, message  -- the detail holds the cut-off commits
+FROM data_problems WHERE kind = 'shallow_clone'
 UNION ALL
 SELECT 'Records with warnings', p.title, 'operational, but no operational owner is named'
 FROM projects p JOIN stages st ON st.stage = p.current_stage WHERE st.phase = 'operational' AND p.operational_owner IS NULL
