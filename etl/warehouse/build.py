@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 import shutil
@@ -23,6 +24,8 @@ from filelock import FileLock, Timeout
 from etl.db import run
 from etl.warehouse.read import _sql_str
 from etl.warehouse.schema import apply_schema, check_integrity, row_counts, table_names
+
+log = logging.getLogger("etl.warehouse")
 
 
 class WarehouseError(Exception):
@@ -87,10 +90,13 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
         lock.acquire(timeout=wait)
     except Timeout:
         raise BusyError(f"another ETL run is already updating {path}; try again when it has finished") from None
-    _remove_abandoned_builds(path)
-    if if_missing and path.exists():
+    try:
+        _remove_abandoned_builds(path)
+        if if_missing and path.exists():
+            raise AlreadyBuilt(f"{path} already exists")
+    except BaseException:
         lock.release()
-        raise AlreadyBuilt(f"{path} already exists")
+        raise
     started = utcnow()
     tmp_path = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     con = duckdb.connect(str(tmp_path))
@@ -111,6 +117,7 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
     finally:
         for leftover in (tmp_path, Path(str(tmp_path) + ".wal")):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(str(tmp_path) + ".tmp", ignore_errors=True)  # DuckDB's spill folder, if it was left
         lock.release()
 
 
@@ -175,12 +182,22 @@ def _record_failure(path: Path, source: str, started: dt.datetime, message: str)
 
 
 def _remove_abandoned_builds(path: Path) -> None:
-    """Delete temporary files of builds that were killed before they could clean up.
+    """Delete what builds killed before they could clean up left beside the warehouse: their
+    temporary file, its `.wal`, and the folder DuckDB spills to (`.tmp.tmp`) when a build
+    outgrows memory.
 
-    Only called while holding the build lock, so no live build owns them.
+    Only called while holding the build lock, so no live build owns them. Best effort: a
+    leftover that cannot be removed is logged, and never stops the build (each build's own
+    file names are new).
     """
     for leftover in path.parent.glob(f".{path.name}.*.tmp*"):
-        leftover.unlink(missing_ok=True)
+        try:
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove %s, left by an interrupted build: %s", leftover, exc)
 
 
 def carry_over(b: Build, tables: list[str]) -> None:
