@@ -62,14 +62,16 @@ def cmd_refresh(args) -> int:
         cfg = source_config.with_command_line(source_config.load(chosen), args.org or [], args.repo or [],
                                               getattr(args, "git", None) or [])
         started = time.perf_counter()
-        outcome = refresh.refresh(path, cfg, full=args.full)
+        minutes = getattr(args, "time_limit", None)
+        outcome = refresh.refresh(path, cfg, full=args.full, confirm_removals=getattr(args, "confirm_removals", False),
+                                  time_limit=minutes * 60 if minutes is not None else None)
     except (source_config.ConfigError, teams.TeamsError, refresh.RefreshError) as exc:  # one line, exit 2
         log.error("%s", exc)
         return 2
-    log.info("refresh of %s finished in %.1f s: %d repositories listed, %d fetched, %d commits added, %d removed%s",
-             path, time.perf_counter() - started, outcome.listed, outcome.fetched, outcome.commits_added,
-             len(outcome.removed), "; stopped at the rate limit (partial)" if outcome.stopped_at_rate_limit else "")
-    return 0 if not (outcome.stopped_at_rate_limit or outcome.failed) else 3
+    log.info("refresh of %s finished in %.1f s%s: %d repositories listed, %d fetched, %d commits added; %s",
+             path, time.perf_counter() - started, " (partial)" if outcome.partial else "", outcome.listed,
+             outcome.fetched, outcome.commits_added, outcome.summary())
+    return 3 if outcome.partial else 0
 
 
 def cmd_check(args) -> int:
@@ -161,6 +163,13 @@ def cmd_status(args) -> int:
     finally:
         con.close()
     problems = fresh.problems(freshness.utcnow())
+    con = warehouse.open_read_only(path)
+    try:
+        removal = freshness.removal_problem(con, config.max_removed_share())
+    finally:
+        con.close()
+    if removal:
+        problems.append(removal)
     if runs.empty:
         problems.insert(0, "No run is logged")
     print()
@@ -217,6 +226,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--git", action="append", metavar="PATH", help="also load this local clone, or the clones in this "
                                                                    "folder (repeatable; works offline)")
     r.add_argument("--full", action="store_true", help="reload everything instead of only what changed")
+    r.add_argument("--time-limit", type=float, metavar="MINUTES",
+                   help="fetch no further repository after this many minutes; the rest keep their previous data "
+                        "(a partial run, exit 3) and are fetched next time")
+    r.add_argument("--confirm-removals", action="store_true",
+                   help="a large removal is expected (e.g. an organisation cleaned up): `etl status` does not flag "
+                        "this run for removing more than DSA_MAX_REMOVED_SHARE of the repositories")
     r.set_defaults(func=cmd_refresh)
     c = sub.add_parser("check", help="validate project records, teams, taxonomy and radar without loading")
     c.add_argument("--records", metavar="DIR", help="folder of project records (default data/projects)")

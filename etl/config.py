@@ -42,6 +42,20 @@ def max_age_hours() -> float:
     return value
 
 
+def max_removed_share() -> float:
+    """`DSA_MAX_REMOVED_SHARE`: the share of its repositories (0 to 1) one refresh may remove
+    before `python -m etl status` fails (default 0.10), unless the run was started with
+    `--confirm-removals`."""
+    text = os.environ.get("DSA_MAX_REMOVED_SHARE", "").strip()
+    try:
+        value = float(text) if text else 0.10
+    except ValueError:
+        raise ValueError(f"DSA_MAX_REMOVED_SHARE={text!r} is not a number between 0 and 1") from None
+    if not 0 <= value <= 1:
+        raise ValueError(f"DSA_MAX_REMOVED_SHARE={text!r} must be between 0 and 1")
+    return value
+
+
 def refresh_users() -> set[str]:
     """`DSA_REFRESH_USERS`: who may start a refresh from the Data page: signed-in users' e-mail
     addresses, comma-separated, or `*` for everyone who can open the dashboard (a deployment

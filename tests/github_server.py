@@ -422,6 +422,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         fake: FakeGitHub = self.server.fake  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if fake._dropping(self.command, self.path):  # the connection closes with no answer
+            self.close_connection = True
+            return
         status, headers, payload = fake._handle(self.command, self.path, self.headers, body)
         self.send_response(status)
         for key, value in headers.items():
@@ -488,6 +491,17 @@ class FakeGitHub:
         self._fault_rng = random.Random(0)
         self._fault_streaks: dict[str, int] = {}
         self._forced_faults: list[str] = []
+        self._moved: dict[str, int] = {}          # old full name (lower case) -> id of the renamed repository
+        self._refused: list[tuple[re.Pattern, int, str]] = []
+        self._dropped: list[re.Pattern] = []
+        #: How /api/graphql answers: "on" (served), "404" (not there: a proxy or gateway passing only
+        #: REST), "403" (refused, as for a token GraphQL does not accept), or "errors" (200 with an
+        #: `errors` list and no data, as GitHub answers a query that timed out).
+        self.graphql_mode = "on"
+        #: The origin (scheme://host:port) the server names itself by in self-links, pagination
+        #: links and download URLs; None: the address it listens on. Set it to mimic a server
+        #: behind a reverse proxy that does not rewrite links.
+        self.link_origin: str | None = None
         self._add_account(TOKEN_USER, "User", ident=1)
         self._add_account(WEB_FLOW, "User", ident=19864447)
 
@@ -532,6 +546,14 @@ class FakeGitHub:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    @property
+    def _links_origin(self) -> str:
+        return self.link_origin or self._origin
+
+    @property
+    def _links_api(self) -> str:
+        return self._links_origin + API_PREFIX
 
     # ------------------------------------------------------------------ data model: accounts
 
@@ -623,7 +645,28 @@ class FakeGitHub:
 
     def delete_repo(self, full_name: str) -> None:
         with self._lock:
-            self._repos.pop(full_name.lower(), None)
+            repo = self._repos.pop(full_name.lower(), None)
+            if repo is not None:
+                self._moved = {old: ident for old, ident in self._moved.items() if ident != repo.id}
+
+    def rename_repo(self, full_name: str, new_full_name: str) -> None:
+        """Rename a repository, or transfer it to another owner (an organisation created if
+        unknown), as GitHub does: it keeps its id, history and pushed_at, and its old name
+        answers 301 Moved Permanently to /repositories/{id} (REST; GraphQL no longer resolves it)."""
+        owner, _, name = new_full_name.partition("/")
+        if not owner or not name or "/" in name:
+            raise ValueError(f"new_full_name must be owner/name, got {new_full_name!r}")
+        with self._lock:
+            repo = self._repo(full_name)
+            if new_full_name.lower() in self._repos and new_full_name.lower() != full_name.lower():
+                raise ValueError(f"repository {new_full_name} already exists")
+            account = self._accounts.get(owner.lower()) or self._add_account(owner, "Organization")
+            del self._repos[full_name.lower()]
+            self._moved[full_name.lower()] = repo.id
+            self._moved.pop(new_full_name.lower(), None)
+            repo.owner, repo.name = account.login, name
+            self._repos[new_full_name.lower()] = repo
+            repo.updated_at = max(repo.updated_at, _now())
 
     # ------------------------------------------------------------------ data model: git
 
@@ -889,6 +932,36 @@ class FakeGitHub:
             self._fault_rng = random.Random(seed)
             self._fault_streaks.clear()
 
+    def refuse(self, path_pattern: str, status: int = 404, message: str | None = None) -> None:
+        """Answer `status` (GitHub's JSON error body) to every request whose path (after the API
+        root, e.g. ``/repos/o/r/git/trees/main``) matches the regular expression: a part of the API
+        missing or forbidden, as behind a gateway that passes only some paths, or for a token
+        without access to it. ``clear_refusals()`` undoes it."""
+        default = {403: "Resource not accessible by personal access token", 404: "Not Found"}
+        with self._lock:
+            self._refused.append((re.compile(path_pattern), int(status), message or default.get(status, "Error")))
+
+    def clear_refusals(self) -> None:
+        with self._lock:
+            self._refused.clear()
+            self._dropped.clear()
+
+    def drop(self, path_pattern: str) -> None:
+        """Close the connection without an answer to every request whose path (after the API
+        root) matches the regular expression: network trouble on the way to some of the API.
+        ``clear_refusals()`` undoes it."""
+        with self._lock:
+            self._dropped.append(re.compile(path_pattern))
+
+    def _dropping(self, method: str, raw_path: str) -> bool:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(raw_path).path)
+        api_path = path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path
+        with self._lock:
+            if not any(p.search(api_path) for p in self._dropped):
+                return False
+            self.requests.append({"method": method, "path": path, "query": {}, "status": None, "counted": False})
+            return True
+
     def fail_next(self, n: int, kind: str = "502") -> None:
         with self._lock:
             self._forced_faults.extend([str(kind)] * n)
@@ -960,6 +1033,11 @@ class FakeGitHub:
                         "Retry-After": str(int(math.ceil(max(0.0, float(self.retry_after_seconds)))))})
                 if fault is not None:
                     raise _HttpError(int(fault), "Server Error")
+                api_path = urllib.parse.unquote(path[len(API_PREFIX):]) if path.startswith(API_PREFIX + "/") else path
+                refused = next((r for r in self._refused if r[0].search(api_path)), None)
+                if refused is not None:
+                    counted = path.startswith(API_PREFIX)
+                    raise _HttpError(refused[1], refused[2])
                 if not auth_ok:
                     raise _HttpError(401, "Bad credentials", DOCS_URL)
                 if is_graphql and identity == "anon":
@@ -979,6 +1057,8 @@ class FakeGitHub:
                                                                 "message": message}]}, {}
                     else:
                         raise _HttpError(403, message, PRIMARY_DOCS)
+                elif is_graphql and self.graphql_mode != "on":
+                    status, data, extra = self._graphql_refused()
                 elif is_graphql:
                     counted = True
                     if method != "POST":
@@ -1108,7 +1188,7 @@ class FakeGitHub:
                 pairs = [(k, str(n) if k == "page" else v) for k, v in query_pairs]
             else:
                 pairs.append(("page", str(n)))
-            return f"{self._origin}{path}?{urllib.parse.urlencode(pairs)}"
+            return f"{self._links_origin}{path}?{urllib.parse.urlencode(pairs)}"
 
         links = []
         if page > 1:
@@ -1123,7 +1203,7 @@ class FakeGitHub:
     # ------------------------------------------------------------------ JSON shapes
 
     def _user_url(self, login: str) -> str:
-        return f"{self.base_url}/users/{_q(login)}"
+        return f"{self._links_api}/users/{_q(login)}"
 
     def _account_json(self, login: str) -> dict:
         account = self._accounts[login.lower()]
@@ -1155,7 +1235,7 @@ class FakeGitHub:
 
     def _org_json(self, login: str) -> dict:
         account = self._accounts[login.lower()]
-        url = f"{self.base_url}/orgs/{_q(account.login)}"
+        url = f"{self._links_api}/orgs/{_q(account.login)}"
         public_repos = sum(1 for r in self._repos.values() if r.owner.lower() == account.login.lower())
         return {
             "login": account.login, "id": account.id, "node_id": _node_id("Organization", account.id), "url": url,
@@ -1175,10 +1255,10 @@ class FakeGitHub:
             return None
         key, name = _LICENSES.get(spdx, (spdx.lower(), spdx))
         return {"key": key, "name": name, "spdx_id": spdx, "url": None if key == "other" else
-                f"{self.base_url}/licenses/{key}", "node_id": _node_id("License", key)}
+                f"{self._links_api}/licenses/{key}", "node_id": _node_id("License", key)}
 
     def _repo_url(self, repo: _Repo) -> str:
-        return f"{self.base_url}/repos/{repo.owner}/{repo.name}"
+        return f"{self._links_api}/repos/{repo.owner}/{repo.name}"
 
     def _repo_json(self, repo: _Repo, *, full: bool) -> dict:
         url = self._repo_url(repo)
@@ -1325,14 +1405,24 @@ class FakeGitHub:
                 repos = []
             page, links = self._paginate(full_path, query_pairs, repos)
             return 200, [self._repo_json(r, full=False) for r in page], links
-        if len(parts) == 2 and parts[0] == "repositories" and parts[1].isdigit():
+        if len(parts) >= 2 and parts[0] == "repositories" and parts[1].isdigit():
             repo = next((r for r in self._repos.values() if r.id == int(parts[1])), None)
             if repo is None:
                 raise _NotFound()
-            return 200, self._repo_json(repo, full=True), {}
+            return self._route_repo(repo, parts[2:], full_path, query_pairs)
         if len(parts) >= 3 and parts[0] == "repos":
             repo = self._repos.get(f"{parts[1]}/{parts[2]}".lower())
             if repo is None:
+                moved = self._moved.get(f"{parts[1]}/{parts[2]}".lower())
+                if moved is not None:  # a renamed or transferred repository: GitHub redirects its old name
+                    target = f"{self._links_api}/repositories/{moved}" + "".join(
+                        "/" + _q(p) for p in parts[3:])
+                    if query_pairs:
+                        target += "?" + urllib.parse.urlencode(query_pairs)
+                    raise _HttpError(301, "Moved Permanently", "https://docs.github.com/v3/#http-redirects",
+                                     body={"message": "Moved Permanently", "url": target,
+                                           "documentation_url": "https://docs.github.com/v3/#http-redirects"},
+                                     headers={"Location": target})
                 raise _NotFound()
             return self._route_repo(repo, parts[3:], full_path, query_pairs)
         raise _NotFound()
@@ -1585,7 +1675,7 @@ class FakeGitHub:
             "name": path.rsplit("/", 1)[-1], "path": path, "sha": sha,
             "size": 0 if kind == "tree" else len(self._blobs[sha]), "url": self_url, "html_url": html_url,
             "git_url": git_url,
-            "download_url": None if kind == "tree" else f"{self._origin}/raw/{repo.full_name}/{_qpath(ref)}/{_qpath(path)}",
+            "download_url": None if kind == "tree" else f"{self._links_origin}/raw/{repo.full_name}/{_qpath(ref)}/{_qpath(path)}",
             "type": "dir" if kind == "tree" else "file",
             "_links": {"self": self_url, "git": git_url, "html": html_url},
         }
@@ -1689,6 +1779,20 @@ class FakeGitHub:
         return out
 
     # ------------------------------------------------------------------ GraphQL
+
+    def _graphql_refused(self) -> tuple[int, Any, dict]:
+        """/api/graphql when graphql_mode is not "on" (see __init__)."""
+        if self.graphql_mode == "404":
+            raise _NotFound()
+        if self.graphql_mode == "403":
+            raise _HttpError(403, "Resource not accessible by personal access token",
+                             "https://docs.github.com/graphql/guides/forming-calls-with-graphql")
+        if self.graphql_mode == "errors":
+            return 200, {"data": None, "errors": [{
+                "message": "Something went wrong while executing your query. This may be the result of a "
+                           f"timeout, or it could be a GitHub bug. Please include `FAKE:{self._request_serial:08X}` "
+                           "when reporting this issue."}]}, {}
+        raise ValueError(f"unknown graphql_mode {self.graphql_mode!r}")
 
     def _graphql(self, body: bytes) -> tuple[int, Any, dict]:
         try:

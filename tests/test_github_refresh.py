@@ -385,13 +385,23 @@ def test_manifest_over_one_megabyte_is_skipped_and_reported(gh, tmp_path):
     con.close()
 
 
-def test_unknown_organisation_stops_with_one_clear_line_and_loads_nothing(gh, tmp_path):
+def test_unknown_organisation_alone_stops_with_one_clear_line_and_loads_nothing(gh, tmp_path):
     populate(gh, org_size=1)
     db = tmp_path / "w.duckdb"
-    cfg = source_config.with_command_line(sources(tmp_path), ["no-such-org"], [])
+    cfg = source_config.with_command_line(source_config.load(None), ["no-such-org"], [])
     with pytest.raises(refresh.RefreshError, match="GitHub organisation 'no-such-org' was not found"):
         refresh.refresh(db, cfg)
     assert not db.exists()
+
+
+def test_unknown_organisation_among_others_is_skipped_and_the_others_load(gh, tmp_path):
+    populate(gh, org_size=1)
+    db = tmp_path / "w.duckdb"
+    cfg = source_config.with_command_line(sources(tmp_path), ["no-such-org"], [])
+    outcome = refresh.refresh(db, cfg)
+    assert outcome.fetched == 4 and list(outcome.skipped) == ["no-such-org (organisation)"]
+    assert runs(db)[-1][:2] == ("github", "partial")
+    assert "GitHub organisation 'no-such-org' was not found" in runs(db)[-1][2]
 
 
 def test_broken_records_do_not_stop_a_refresh_and_the_previous_records_stay(gh, tmp_path):

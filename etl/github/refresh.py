@@ -3,23 +3,39 @@ the warehouse.
 
 One refresh is one warehouse build (all-or-nothing). It carries the previous warehouse's
 rows over, lists every configured source, fetches only repositories whose `pushed_at`
-moved (or everything with --full), removes repositories no longer listed, and records the
-run. Stopping at the primary rate limit keeps every repository fetched so far and marks
-the run partial; the rest are fetched next time. What each source remembers between runs
-is declared in its state.py (etl/github/state.py, etl/git/state.py).
+moved (or everything with --full), and records the run. What each source remembers between
+runs is declared in its state.py (etl/github/state.py, etl/git/state.py).
+
+Nothing is lost and nothing is skipped silently:
+- A repository no longer listed is removed only when GitHub confirms it gone (404 for its id);
+  one listed under a new name with the same id (renamed, transferred) keeps its rows, moved.
+- A 404, 403 or other error from a part of a repository (commits, releases, tree, files) fails
+  that repository only: reported, its previous rows kept, fetched again next run.
+- Whatever stops a run early (the rate limit, GraphQL's rate limit, failures in a row, the time
+  limit), full or incremental, every repository it did not refresh keeps its previous rows.
+- When most repositories fail the same way (token, network, a missing endpoint), the run fails
+  with one line and the live warehouse is left as it was.
+The run's last log line and etl_runs say how many repositories were kept, skipped, removed or
+moved, and why (etl_runs.repos_detail names each).
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from github import BadCredentialsException, GithubException, RateLimitExceededException, UnknownObjectException
+import requests
+import urllib3
+from github import BadCredentialsException, GithubException, RateLimitExceededException
 
 from etl import config, db, pipeline, source_config, warehouse
 from etl.git import refresh as git_refresh, state as git_state
 from etl.github import client as gh_client, fetch, rows, state
+from etl.github.outcome import (STREAK_TO_STOP, Failures, Outcome, PartFailure, RefreshError, Stop, cause, names,
+                                notes, part, reason, short_reason, why)
 from etl.records import portfolio, teams
 from etl.records.errors import RecordsError
 from etl.shared import contents, identity
@@ -36,59 +52,91 @@ CARRIED = list(dict.fromkeys([*PORTFOLIO, "people", "person_links", *state.CARRI
                               "data_problems"]))
 
 
-class RefreshError(Exception):
-    """The refresh could not run; the message is one line, safe to print and store."""
-
-
 @dataclass
 class Listed:
     repo: object            # github.Repository.Repository, complete from the listing
     row: dict               # its `repositories` row
+    repo_id: int | None = None
 
 
 @dataclass
-class Outcome:
-    listed: int = 0
-    changed: int = 0
-    fetched: int = 0
-    commits_added: int = 0
-    removed: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-    unmapped: list[str] = field(default_factory=list)
-    stopped_at_rate_limit: bool = False
-    git_changed: int = 0
+class Listing:
+    """What the configured sources list, and how far the listing got."""
+
+    items: list[Listed] = field(default_factory=list)
+    configured_owners: set[str] = field(default_factory=set)   # lower case
+    configured_names: set[str] = field(default_factory=set)
+    covered_owners: set[str] = field(default_factory=set)      # organisations listed to the end
+    covered_names: set[str] = field(default_factory=set)       # configured repositories asked for
+    excluded: set[str] = field(default_factory=set)            # listed, left out by the rules
+    unlisted: dict[str, str] = field(default_factory=dict)     # configured source -> why not listed
+    stopped: str | None = None                                 # why the listing stopped early
+
+    def configures(self, name: str) -> bool:
+        return name.lower() in self.configured_names or name.split("/")[0].lower() in self.configured_owners
+
+    def covers(self, name: str) -> bool:
+        """Whether the listing would have shown `name` if it were still there."""
+        return name.lower() in self.covered_names or name.split("/")[0].lower() in self.covered_owners
 
 
-def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = False) -> Outcome:
+@dataclass(frozen=True)
+class Base:
+    """What a run builds on: the previous warehouse carried over (incremental), or nothing, with
+    the previous warehouse (`live`) to copy back what a full run does not refresh."""
+
+    incremental: bool
+    live: Path | None = None
+
+
+def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = False, confirm_removals: bool = False,
+            time_limit: float | None = None) -> Outcome:
     """Run one refresh of the sources in `cfg` (GitHub, local git clones, or both) into the
-    warehouse at `db_path`. A run with only git sources never touches the network."""
+    warehouse at `db_path`. A run with only git sources never touches the network.
+    `time_limit`: seconds after which no further repository is fetched (the rest keep their
+    previous rows; the run is partial). `confirm_removals`: a large removal is expected."""
     team_rows, project_records, record_problems = _portfolio(cfg)
     _check(cfg, team_rows)
     salt = identity.load_salt()
-    client = gh_client.connect(cfg.github, backoff=cfg.github.retry_backoff) if cfg.has_github else None
+    client = _connect(cfg) if cfg.has_github else None
     source = "+".join(name for name, wanted in (("github", cfg.has_github), ("git", bool(cfg.git))) if wanted)
     outcome = Outcome()
+    stop = Stop(time_limit)
     try:
         with pipeline.build(db_path, source, redact=client.redact if client else (lambda text: text)) as b:
             try:
-                incremental = _start(b, db_path, salt, full)
+                base = _start(b, db_path, salt, full)
                 b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
-                if project_records is not None or not incremental:
+                if project_records is not None or not base.incremental:
                     portfolio.save(b.con, team_rows, project_records or [], salt)
                 people = People(salt, source=source.split("+")[0])
                 if client:
-                    update(b.con, client, cfg, people, outcome, incremental=incremental)
+                    update(b.con, client, cfg, people, outcome, base=base, stop=stop)
                 if cfg.git:
-                    git_refresh.update(b.con, cfg, people, outcome, incremental=incremental)
-                _finish(b, client, people, outcome)
+                    git_refresh.update(b.con, cfg, people, outcome, incremental=base.incremental)
+                _finish(b, client, people, outcome, confirm_removals=confirm_removals)
                 if record_problems:
-                    _note_record_problems(b, record_problems, incremental)
+                    _note_record_problems(b, record_problems, base.incremental)
             except GithubException as exc:  # the run log gets the same one line the operator sees
                 raise _explain(exc, client) from None
+            except (RefreshError, warehouse.WarehouseError):
+                raise
+            except Exception as exc:  # network trouble, or links PyGithub will not follow: one line
+                line = client.describe(exc) if client else None
+                if line is None:
+                    raise
+                raise RefreshError(line) from None
     finally:
         if client:
             client.close()
     return outcome
+
+
+def _connect(cfg: source_config.SourcesConfig) -> gh_client.Client:
+    try:
+        return gh_client.connect(cfg.github, backoff=cfg.github.retry_backoff)
+    except gh_client.ConnectionProblem as exc:
+        raise RefreshError(str(exc)) from None
 
 
 def _check(cfg: source_config.SourcesConfig, team_rows: dict) -> None:
@@ -120,13 +168,12 @@ def _note_record_problems(b: warehouse.Build, record_problems: list, incremental
     b.stats["message"] = "; ".join(filter(None, [b.stats.get("message"), note]))
 
 
-def _start(b: warehouse.Build, db_path: Path, salt: str, full: bool) -> bool:
-    """Carry the previous warehouse over when it can be built on; True for an incremental run."""
+def _start(b: warehouse.Build, db_path: Path, salt: str, full: bool) -> Base:
+    """Carry the previous warehouse over when it can be built on (an incremental run); a full
+    run starts from nothing but may keep rows from it (Base.live)."""
     meta = warehouse.live_meta(db_path)
     reason = None
-    if full:
-        reason = "--full was asked for"
-    elif not meta:
+    if not meta:
         reason = "there is no previous warehouse"
     elif meta.get("contents") == "demo":
         reason = "the previous warehouse holds demo data, which is replaced"
@@ -136,75 +183,214 @@ def _start(b: warehouse.Build, db_path: Path, salt: str, full: bool) -> bool:
         reason = "the person-key salt changed"
     if reason:
         log.info("full load: %s", reason)
-        return False
+        return Base(incremental=False)
+    if full:
+        log.info("full load: --full was asked for (repositories it does not refresh keep their previous rows)")
+        return Base(incremental=False, live=db_path)
     warehouse.carry_over(b, CARRIED)
     log.info("incremental load on top of the previous warehouse")
-    return True
+    return Base(incremental=True)
 
 
-# --- the GitHub source: list, decide, fetch, save -------------------------------------------
+# --- the GitHub source: list, reconcile, fetch, save ------------------------------------------
 
 def update(con, client: gh_client.Client, cfg: source_config.SourcesConfig, people: People, outcome: Outcome,
-           *, incremental: bool) -> None:
+           *, base: Base, stop: Stop | None = None) -> None:
     """Bring the GitHub repositories of `cfg` up to date in the warehouse being built: list
-    them, remove those gone, fetch the ones whose watermarks moved (state.py) and save them."""
-    listed = _list_sources(client, cfg)
-    outcome.listed = len(listed)
-    previous = state.load(con, incremental)
-    names = {item.row["full_name"] for item in listed}
-    gone = _remove_gone(con, names, previous)
-    outcome.removed.extend(gone)
-    todo = [item for item in listed if state.changed(previous.get(item.row["full_name"]), item.row)]
-    outcome.changed = len(todo)
+    them, match them with the previous warehouse's (moved, gone, kept), fetch the ones whose
+    watermarks moved (state.py) and save them, keeping the rows of what it does not refresh."""
+    stop = stop or Stop()
+    listing = _list_sources(client, cfg)
+    outcome.listed = len(listing.items)
+    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND kind IN ('not_refreshed', 'not_loaded')")
+    if listing.stopped:
+        stop.reason, stop.rate_limit = listing.stopped, True
+    known_before = state.load(con) if base.incremental else state.load_live(con, base.live) if base.live else {}
+    previous, origin = _reconcile(con, client, listing, known_before, base, outcome)
+    _note_unlisted(con, listing, known_before, outcome)
+    names = {item.row["full_name"] for item in listing.items}
     # Metadata from the listing is current for every repository, fetched or not.
     db.run(con, "DELETE FROM repositories WHERE list_contains(?, full_name)", [sorted(names)])
-    load.save_rows(con, "repositories", [item.row for item in listed])
-    known = _with_rows(con)
-    log.info("%d repositories listed, %d changed since the last refresh, %d removed",
-             len(listed), len(todo), len(gone))
-    _fetch_changed(con, client, todo, previous, people, outcome, known)
-    outcome.unmapped = [item.row["full_name"] for item in listed if item.row["team_id"] is None]
+    load.save_rows(con, "repositories", [item.row for item in listing.items])
+    todo = [item for item in listing.items
+            if not base.incremental or state.changed(previous.get(item.row["full_name"]), item.row)]
+    outcome.changed = len(todo)
+    log.info("%d repositories listed, %d to fetch, %d removed, %d moved", len(listing.items), len(todo),
+             len(outcome.removed), len(outcome.moved))
+    keep = _Keeper(con, base, previous, outcome)
+    failures = _fetch_changed(con, client, todo, previous if base.incremental else {}, people, outcome,
+                              _with_rows(con), stop, keep)
+    keep.restore(origin, listed=names)
+    outcome.stopped = stop.reason
+    outcome.stopped_at_rate_limit = stop.rate_limit
+    outcome.graphql_unavailable = client.graphql.reason
+    failures.check(outcome, client)
+    outcome.unmapped = [item.row["full_name"] for item in listing.items
+                        if item.row["team_id"] is None and item.row["full_name"] not in outcome.skipped]
 
 
-def _list_sources(client: gh_client.Client, cfg: source_config.SourcesConfig) -> list[Listed]:
-    """Every repository the configuration asks for, with its team; one request per 100 repos of an org."""
+def _list_sources(client: gh_client.Client, cfg: source_config.SourcesConfig) -> Listing:
+    """Every repository the configuration asks for, with its team; one request per 100 repos of
+    an organisation. A source GitHub does not find is reported and the rest listed; the rate
+    limit stops the listing (a partial run), unless nothing could be listed at all."""
+    listing = Listing(configured_owners={o.name.lower() for o in cfg.github.organisations},
+                      configured_names={r.full_name.lower() for r in cfg.github.repositories})
     found: dict[str, Listed] = {}
-    for org in cfg.github.organisations:
-        found.update(_list_organisation(client, org))
-    for single in cfg.github.repositories:
-        try:
-            repo, raw = fetch.fetch_repository(client.github, single.full_name)
-        except UnknownObjectException:
-            raise RefreshError(f"GitHub repository {single.full_name!r} was not found at {client.api_url}") from None
-        found[raw["full_name"].lower()] = Listed(repo, rows.repository_row(raw, None))
+    try:
+        for org in cfg.github.organisations:
+            _list_organisation(client, org, listing, found)
+        for single in cfg.github.repositories:
+            _list_repository(client, single.full_name, listing, found)
+    except RateLimitExceededException as exc:
+        if not (found or listing.covered_owners):
+            raise
+        listing.stopped = f"the GitHub rate limit was reached while listing ({client.redact(reason(exc))})"
+        log.warning("stopping: %s", listing.stopped)
+    if listing.unlisted and not (found or listing.covered_owners):
+        raise RefreshError("; ".join(listing.unlisted.values()))
     for item in found.values():
         item.row["team_id"] = cfg.team_for(item.row["full_name"], item.row["topics"])
-    return sorted(found.values(), key=lambda x: x.row["full_name"].lower())
+    listing.items = sorted(found.values(), key=lambda x: x.row["full_name"].lower())
+    return listing
 
 
-def _list_organisation(client: gh_client.Client, org) -> dict[str, Listed]:
+def _list_organisation(client: gh_client.Client, org, listing: Listing, found: dict[str, Listed]) -> None:
     """The repositories of one organisation its include/exclude, fork and archive rules keep."""
+    seen = 0
     try:
-        repos = list(fetch.organisation_repositories(client.github, org.name))
-    except UnknownObjectException:
-        raise RefreshError(f"GitHub organisation {org.name!r} was not found at {client.api_url}") from None
-    kept = {}
-    for repo in repos:
-        raw = fetch.listed(repo)
-        if org.wants(raw["name"], fork=bool(raw.get("fork")), archived=bool(raw.get("archived"))):
-            kept[raw["full_name"].lower()] = Listed(repo, rows.repository_row(raw, None))
-    log.info("%s: %d repositories listed, %d kept by the include/exclude, fork and archive rules",
-             org.name, len(repos), len(kept))
-    return kept
+        for repo in fetch.organisation_repositories(client.github, org.name):
+            raw = fetch.listed(repo)
+            if not seen:
+                client.check_links(raw)
+            seen += 1
+            if org.wants(raw["name"], fork=bool(raw.get("fork")), archived=bool(raw.get("archived"))):
+                found[raw["full_name"].lower()] = Listed(repo, rows.repository_row(raw, None), raw.get("id"))
+            else:
+                listing.excluded.add(raw["full_name"].lower())
+    except (RateLimitExceededException, BadCredentialsException):
+        raise
+    except GithubException as exc:
+        why = "was not found" if exc.status == 404 else f"could not be listed (GitHub answered {exc.status}: " \
+                                                          f"{reason(exc)})"
+        listing.unlisted[org.name] = client.redact(f"GitHub organisation {org.name!r} {why} at {client.api_url}")
+        log.warning("%s; its repositories' previous data is kept", listing.unlisted[org.name])
+        return
+    listing.covered_owners.add(org.name.lower())
+    kept = sum(1 for name in found if name.split("/")[0] == org.name.lower())
+    log.info("%s: %d repositories listed, %d kept by the include/exclude, fork and archive rules", org.name, seen, kept)
 
 
-def _remove_gone(con, names: set[str], previous: dict[str, state.RepoState]) -> list[str]:
-    """Delete the repositories of earlier runs that are no longer listed; returns their names."""
-    gone = [n for (n,) in db.run(con, "SELECT full_name FROM repositories WHERE source = 'github'") if n not in names]
-    gone += [n for n in previous if n not in names and n not in gone]
-    for name in gone:
-        _delete_repository(con, name)
-    return gone
+def _list_repository(client: gh_client.Client, full_name: str, listing: Listing, found: dict[str, Listed]) -> None:
+    """One repository named in the configuration (GitHub redirects the old name of a renamed one)."""
+    try:
+        repo, raw = fetch.fetch_repository(client.github, full_name)
+    except (RateLimitExceededException, BadCredentialsException):
+        raise
+    except GithubException as exc:
+        why = "was not found" if exc.status == 404 else f"could not be read (GitHub answered {exc.status}: " \
+                                                          f"{reason(exc)})"
+        listing.unlisted[full_name] = client.redact(f"GitHub repository {full_name!r} {why} at {client.api_url}")
+        log.warning("%s", listing.unlisted[full_name])
+        if exc.status == 404:
+            listing.covered_names.add(full_name.lower())
+        return
+    client.check_links(raw)
+    listing.covered_names.update({full_name.lower(), raw["full_name"].lower()})
+    found[raw["full_name"].lower()] = Listed(repo, rows.repository_row(raw, None), raw.get("id"))
+
+
+def _reconcile(con, client: gh_client.Client, listing: Listing, known: dict[str, state.RepoState], base: Base,
+               outcome: Outcome) -> tuple[dict[str, state.RepoState], dict[str, str]]:
+    """Match the repositories of earlier runs with the listing: the same name; the same id under
+    a new name (moved: renamed or transferred); or not listed: removed only when GitHub confirms
+    it gone or the configuration leaves it out, else kept. Returns the earlier states by current
+    name, and {current name: name in the previous warehouse}."""
+    listed = {item.row["full_name"]: item for item in listing.items}
+    by_id = {item.repo_id: item for item in listing.items if item.repo_id is not None}
+    previous: dict[str, state.RepoState] = {}
+    origin: dict[str, str] = {}
+    for name, known_state in sorted(known.items()):
+        item = listed.get(name)
+        if item is not None:
+            if None not in (known_state.repo_id, item.repo_id) and known_state.repo_id != item.repo_id:
+                known_state = dataclasses.replace(known_state, complete=False)  # a new repository, old name
+            previous[name], origin[name] = known_state, name
+            continue
+        item = by_id.get(known_state.repo_id) if known_state.repo_id is not None else None
+        new_name = item.row["full_name"] if item is not None else _unlisted(client, listing, name, known_state, outcome)
+        if new_name is None:
+            if name in outcome.removal_reasons:
+                outcome.removed.append(name)
+                if base.incremental:
+                    _delete_repository(con, name)
+            else:
+                previous[name], origin[name] = known_state, name
+            continue
+        if new_name in known:  # its new name was another repository's, which is fetched again in full
+            outcome.removal_reasons[name] = f"renamed to {new_name}, whose rows are fetched again"
+            outcome.removed.append(name)
+            if base.incremental:
+                _delete_repository(con, name)
+            continue
+        log.info("%s was renamed or transferred to %s; its rows are kept under the new name", name, new_name)
+        outcome.moved[name] = new_name
+        if base.incremental:
+            state.move(con, name, new_name)
+        previous[new_name] = dataclasses.replace(known_state, full_name=new_name)
+        origin[new_name] = name
+    return previous, origin
+
+
+def _unlisted(client: gh_client.Client, listing: Listing, name: str, known: state.RepoState,
+              outcome: Outcome) -> str | None:
+    """A repository of an earlier run the listing did not show: its new name if it moved to a
+    listed one; else None, with the reason in outcome.removal_reasons (gone) or outcome.kept."""
+    if not listing.configures(name):
+        outcome.removal_reasons[name] = "no longer in the configuration"
+        return None
+    if name.lower() in listing.excluded:
+        outcome.removal_reasons[name] = "left out by the configuration's include/exclude, fork or archive rules"
+        return None
+    if not listing.covers(name):
+        outcome.kept[name] = _not_covered(listing, name)
+        return None
+    try:
+        now = fetch.repository_now(client.github, known.repo_id, name)
+    except (GithubException, requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
+        outcome.kept[name] = f"not listed, and GitHub could not confirm it gone ({short_reason(client, exc)})"
+        return None
+    if now is None:
+        outcome.removal_reasons[name] = "deleted on GitHub, or no longer visible to the token (404 for its id)"
+        return None
+    moved_to = now["full_name"]
+    if any(item.row["full_name"] == moved_to for item in listing.items):
+        return moved_to
+    if moved_to.lower() == name.lower():
+        outcome.kept[name] = "GitHub still has it but did not list it"
+        return None
+    if not listing.configures(moved_to) or moved_to.lower() in listing.excluded:
+        outcome.removal_reasons[name] = f"moved to {moved_to}, which the configuration does not load"
+        return None
+    outcome.kept[name] = f"moved to {moved_to}, not listed yet"
+    return None
+
+
+def _not_covered(listing: Listing, name: str) -> str:
+    owner = name.split("/")[0]
+    for source, why in listing.unlisted.items():
+        if source.lower() in (owner.lower(), name.lower()):
+            return why
+    return listing.stopped or "its organisation could not be listed to the end"
+
+
+def _note_unlisted(con, listing: Listing, known: dict[str, state.RepoState], outcome: Outcome) -> None:
+    """Configured organisations and repositories the listing could not show, and that have no
+    earlier rows to keep: skipped, each a data problem."""
+    for source, why in listing.unlisted.items():
+        if "/" in source and source in known:
+            continue  # a configured repository of earlier runs: kept or removed by _reconcile
+        outcome.skipped[source if "/" in source else f"{source} (organisation)"] = why
+        _problem(con, source, "not_loaded", "", why)
 
 
 def _with_rows(con) -> set[str]:
@@ -213,45 +399,115 @@ def _with_rows(con) -> set[str]:
         f'SELECT full_name FROM "{table}"' for table in state.PER_REPO) + ")")}
 
 
-def _fetch_changed(con, client: gh_client.Client, todo: list[Listed], previous: dict[str, state.RepoState],
-                   people: People, outcome: Outcome, known: set[str]) -> None:
-    """Fetch and save each changed repository, in batches; stop at the rate limit."""
+class _Keeper:
+    """Repositories the run does not refresh: those with earlier rows keep them (carried over by
+    an incremental run, copied back from the live warehouse by a full one), marked incomplete so
+    the next run fetches them; new ones are left out (skipped). Each is a data problem."""
+
+    def __init__(self, con, base: Base, previous: dict[str, state.RepoState], outcome: Outcome):
+        self.con, self.base, self.previous, self.outcome = con, base, previous, outcome
+
+    def __call__(self, items: list[Listed], why: str, *, problem: bool = True) -> None:
+        names = [item.row["full_name"] for item in items]
+        for name in names:
+            if name in self.previous:
+                self.outcome.kept[name] = why
+                if problem:
+                    _problem(self.con, name, "not_refreshed", "", f"not refreshed: {why}; its previous data is kept")
+            else:  # never fetched: leave it out until it can be fetched whole
+                self.outcome.skipped[name] = why
+                db.run(self.con, "DELETE FROM repositories WHERE full_name = ?", [name])
+                if problem:
+                    _problem(self.con, name, "not_loaded", "", f"not loaded: {why}")
+        if self.base.incremental:
+            state.mark_incomplete(self.con, [n for n in names if n in self.previous])
+
+    def restore(self, origin: dict[str, str], *, listed: set[str]) -> None:
+        """Note the repositories kept without being listed; a full run: copy back the rows of
+        every repository kept."""
+        for name, why in self.outcome.kept.items():
+            if name not in listed:
+                _problem(self.con, name, "not_refreshed", "", f"not refreshed: {why}; its previous data is kept")
+        if self.base.incremental or self.base.live is None:
+            return
+        kept = {name: origin.get(name, name) for name in self.outcome.kept}
+        state.restore(self.con, self.base.live, kept, keep_listed_rows=listed)
+        log.info("%d repositories not refreshed keep their rows from the previous warehouse", len(kept))
+
+
+def _fetch_changed(con, client: gh_client.Client, todo: list[Listed], resume: dict[str, state.RepoState],
+                   people: People, outcome: Outcome, known: set[str], stop: Stop, keep: _Keeper) -> Failures:
+    """Fetch and save each changed repository, in batches; stop at the rate limit, the time
+    limit, or after failures in a row, keeping what is not fetched."""
     progress = _progress(len(todo))
     pending = load.Pending(con)  # rows of fetched repositories, written in batches
+    failures = Failures()
     for index, item in enumerate(todo):
         name = item.row["full_name"]
-        try:
-            detail = _fetch_repository(client, item, previous.get(name), people)
-        except RateLimitExceededException as exc:
-            outcome.stopped_at_rate_limit = True
-            log.warning("stopping at the GitHub rate limit (%s); %d of %d changed repositories fetched, "
-                        "the rest on the next refresh", client.redact(_reason(exc)), outcome.fetched, len(todo))
-            _keep_unfetched(con, todo[index:], previous)
+        if stop.due():
+            _stopped(stop, outcome, len(todo))
+            keep(todo[index:], f"the run stopped before it ({stop.reason})")
             break
-        except UnknownObjectException:
-            log.warning("%s disappeared between listing and fetching; removed", name)
-            _delete_repository(con, name)
-            outcome.removed.append(name)
+        try:
+            detail = _fetch_repository(client, item, resume.get(name), people)
+        except RateLimitExceededException as exc:
+            stop.reason, stop.rate_limit = f"the GitHub rate limit was reached ({client.redact(reason(exc))})", True
+            _stopped(stop, outcome, len(todo))
+            keep(todo[index:], "the run stopped at the GitHub rate limit before it")
+            break
+        except PartFailure as failure:
+            if _failed(con, client, item, failure, outcome, failures, keep) and failures.streak >= STREAK_TO_STOP:
+                stop.reason = f"{failures.streak} repositories in a row failed the same way ({failures.last})"
+                _stopped(stop, outcome, len(todo))
+                keep(todo[index + 1:], f"the run stopped before it ({stop.reason})")
+                break
             continue
-        except GithubException as exc:
-            _fetch_failed(con, client, item, exc, previous, outcome)
-            continue
+        failures.succeeded()
         outcome.commits_added += _save_repository(con, name, detail, pending, known=name in known)
         outcome.fetched += 1
         progress(name, outcome.fetched)
         if outcome.fetched % 100 == 0:
             pending.flush()
     pending.flush()
+    return failures
 
 
-def _fetch_failed(con, client: gh_client.Client, item: Listed, exc: GithubException,
-                  previous: dict[str, state.RepoState], outcome: Outcome) -> None:
+def _stopped(stop: Stop, outcome: Outcome, todo: int) -> None:
+    log.warning("stopping: %s; %d of %d repositories to fetch were fetched, the rest keep their previous data "
+                "and are fetched on the next refresh", stop.reason, outcome.fetched, todo)
+
+
+def _failed(con, client: gh_client.Client, item: Listed, failure: PartFailure, outcome: Outcome,
+            failures: Failures, keep: _Keeper) -> bool:
+    """One repository's fetch failed: removed if GitHub confirms the repository itself gone, else
+    reported and kept. Returns whether it counts as a failure."""
     name = item.row["full_name"]
-    message = client.redact(f"GitHub answered {exc.status}: {_reason(exc)}")
-    log.warning("%s could not be fetched (%s); its previous data is kept", name, message)
+    note = ""
+    if failure.status == 404:  # the repository gone, or only a part of it (or renamed since listed)?
+        try:
+            now = fetch.repository_now(client.github, item.repo_id, name)
+        except (GithubException, requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
+            now = {"full_name": name}
+            note = f"; GitHub could not confirm the repository exists ({short_reason(client, exc)})"
+        if now is None:
+            log.warning("%s was deleted on GitHub (404 for its id) after it was listed; removed", name)
+            outcome.removal_reasons[name] = "deleted on GitHub while the run fetched it (404 for its id)"
+            outcome.removed.append(name)
+            _delete_repository(con, name)
+            return False
+        if now["full_name"] != name:
+            note = f"; it was renamed to {now['full_name']} after it was listed, and is fetched under that name " \
+                   "next run"
+    key, line = cause(client, failure)
+    message = line + note
+    then = "its previous data is kept" if name in keep.previous else "it is not loaded"
+    log.warning("%s: %s; %s and it is fetched again next run", name, message, then)
     outcome.failed[name] = message
-    _keep_unfetched(con, [item], previous)
-    _problem(con, name, "fetch_failed", "", message)
+    failures.add(name, key, line)
+    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind = 'fetch_failed'", [name])
+    _problem(con, name, "fetch_failed", failure.part, f"{message}; {then}")
+    keep([item], f"its fetch failed: {key}", problem=False)
+    return True
 
 
 @dataclass
@@ -265,19 +521,27 @@ class Detail:
 
 def _fetch_repository(client: gh_client.Client, item: Listed, previous: state.RepoState | None,
                       people: People) -> Detail:
-    """Everything that changed in one repository, as rows; network only, nothing saved yet."""
+    """Everything that changed in one repository, as rows; network only, nothing saved yet.
+    A part that cannot be read raises PartFailure (before any row is made)."""
     repo, row = item.repo, item.row
     branch = row["default_branch"]
     since = state.resume_from(previous, branch)
-    commits = rows.commits(repo.full_name, fetch.fetch_commits(repo, branch, since and since.head_sha), people)
-    if commits.head_sha is None:  # empty repository: no files, no tags
-        releases, bare_tags, found = [], {}, contents.Contents(None, [], [], [], [])
-    else:
-        releases, bare_tags = rows.releases(repo.full_name, *fetch.fetch_releases(repo))
-        files = fetch.fetch_files(client.github, repo, branch, since and since.tree_sha)
-        found = contents.rows(repo.full_name, files) if files is not None else None
+    with part("commits"):
+        commit_log = fetch.fetch_commits(repo, branch, since and since.head_sha)
+    raw_releases, raw_tags, found = [], [], contents.Contents(None, [], [], [], [])
+    if commit_log.head_sha is not None:  # not an empty repository: it has files and maybe tags
+        with part("releases and tags"):
+            raw_releases, raw_tags = fetch.fetch_releases(repo)
+        with part("git tree"):
+            tree = fetch.fetch_tree(repo, branch)
+        found = None  # the root tree unchanged: neither languages nor files can have changed
+        if not (since and since.tree_sha == tree["sha"]):
+            with part("languages and files"):
+                found = contents.rows(repo.full_name, fetch.fetch_files(client.graphql, repo, branch, tree))
+    commits = rows.commits(repo.full_name, commit_log, people)
+    releases, bare_tags = rows.releases(repo.full_name, raw_releases, raw_tags)
     tree_sha = found.tree_sha if found else previous.tree_sha
-    return Detail(commits, releases, bare_tags, found, state.row(row, commits.head_sha, tree_sha))
+    return Detail(commits, releases, bare_tags, found, state.row(row, item.repo_id, commits.head_sha, tree_sha))
 
 
 def _save_repository(con, name: str, d: Detail, pending: load.Pending, *, known: bool = True) -> int:
@@ -289,8 +553,9 @@ def _save_repository(con, name: str, d: Detail, pending: load.Pending, *, known:
     _save_releases(con, name, d, pending, known)
     if d.contents is not None:
         _save_contents(con, name, d.contents, pending, known)
-    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind = 'fetch_failed'", [name])
     if known:
+        db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? "
+                    "AND kind IN ('fetch_failed', 'not_refreshed')", [name])
         db.run(con, "DELETE FROM github_repo_state WHERE full_name = ?", [name])
     pending.add("github_repo_state", [d.state])
     return len(d.commits.rows)
@@ -323,20 +588,10 @@ def _save_contents(con, name: str, found: contents.Contents, pending: load.Pendi
         if known:
             db.run(con, f"DELETE FROM {table} WHERE full_name = ?", [name])
         pending.add(table, batch)
-    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? "
-                "AND kind NOT IN ('fetch_failed', 'unmapped_repository')", [name])  # the contents' problems
+    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND subject = ? AND kind NOT IN "
+                "('fetch_failed', 'unmapped_repository', 'not_refreshed', 'not_loaded')", [name])  # the contents' problems
     for p in found.problems:
         _problem(con, name, p["kind"], p["detail"], p["message"])
-
-
-def _keep_unfetched(con, items: list[Listed], previous: dict[str, state.RepoState]) -> None:
-    """Repositories not fetched this time: keep their old rows, and make sure the next run fetches them."""
-    for item in items:
-        name = item.row["full_name"]
-        if name in previous:
-            state.mark_incomplete(con, name)
-        else:  # never fetched: leave it out until it can be fetched whole
-            db.run(con, "DELETE FROM repositories WHERE full_name = ?", [name])
 
 
 def _delete_repository(con, name: str) -> None:
@@ -347,34 +602,32 @@ def _delete_repository(con, name: str) -> None:
 
 # --- the end of the run -----------------------------------------------------------------------
 
-def _finish(b: warehouse.Build, client: gh_client.Client | None, people: People, outcome: Outcome) -> None:
+def _finish(b: warehouse.Build, client: gh_client.Client | None, people: People, outcome: Outcome, *,
+            confirm_removals: bool = False) -> None:
     con = b.con
     _save_people(con, people)
     db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND kind = 'unmapped_repository'")
     load.save_rows(con, "data_problems", [
         load.problem("github", name, "unmapped_repository", "no team rule in the configuration maps this repository")
         for name in dict.fromkeys(outcome.unmapped)], replace=True)
+    # Failures of repositories that are no longer anywhere (gone, or never loaded and not tried now).
+    db.run(con, "DELETE FROM data_problems WHERE source = 'github' AND kind = 'fetch_failed' "
+                "AND subject NOT IN (SELECT full_name FROM repositories) AND NOT list_contains(?, subject)",
+           [sorted(outcome.failed)])
     if outcome.unmapped:
         log.warning("%d repositories map to no team (loaded anyway): %s", len(outcome.unmapped),
                     ", ".join(outcome.unmapped[:10]) + (" ..." if len(outcome.unmapped) > 10 else ""))
-    notes = _partial_notes(b, outcome)
+    if outcome.partial:
+        b.status = "partial"
+    said = notes(outcome)
+    detail = outcome.detail()
     b.stats.update(repos_seen=outcome.listed, repos_changed=outcome.fetched, commits_added=outcome.commits_added,
                    api_requests=client.requests if client else None,
                    rate_limit_remaining=client.rate_limit_remaining() if client else None,
-                   message="; ".join(notes) or None)
-
-
-def _partial_notes(b: warehouse.Build, outcome: Outcome) -> list[str]:
-    """Why the run is partial (and mark it so), if it is."""
-    notes = []
-    if outcome.stopped_at_rate_limit:
-        b.status = "partial"
-        notes.append(f"stopped at the rate limit after {outcome.fetched} of {outcome.changed} changed repositories")
-    if outcome.failed:
-        b.status = "partial"
-        notes.append(f"{len(outcome.failed)} repositories could not be fetched: " + "; ".join(
-            f"{k} ({v})" for k, v in list(outcome.failed.items())[:5]))
-    return notes
+                   repos_kept=len(outcome.kept), repos_skipped=len(outcome.skipped),
+                   repos_removed=len(outcome.removed), removals_confirmed=confirm_removals,
+                   repos_detail=json.dumps(detail, sort_keys=True) if detail else None,
+                   message="; ".join(said) or None)
 
 
 def _save_people(con, people: People) -> None:
@@ -408,13 +661,8 @@ def _explain(exc: GithubException, client: gh_client.Client) -> RefreshError:
         return RefreshError(f"GitHub refused the token (401 Bad credentials) at {client.api_url}: check GITHUB_TOKEN")
     if isinstance(exc, RateLimitExceededException):
         return RefreshError(client.redact(f"GitHub rate limit reached before any repository could be listed: "
-                                          f"{_reason(exc)}"))
-    return RefreshError(client.redact(f"GitHub answered {exc.status}: {_reason(exc)}"))
-
-
-def _reason(exc: GithubException) -> str:
-    data = exc.data if isinstance(exc.data, dict) else {}
-    return str(data.get("message") or exc)
+                                          f"{reason(exc)}"))
+    return RefreshError(client.redact(f"GitHub answered {exc.status} at {client.api_url}: {reason(exc)}"))
 
 
 def _progress(total: int):

@@ -147,12 +147,15 @@ def _finish(b: Build, derive: Callable[[Build], None] | None) -> None:
     run(
         b.con,
         """INSERT INTO etl_runs (run_id, source, started_at, finished_at, status, data_as_of,
-               repos_seen, repos_changed, commits_added, api_requests, rate_limit_remaining, counts, message)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               repos_seen, repos_changed, commits_added, api_requests, rate_limit_remaining, counts, message,
+               repos_kept, repos_skipped, repos_removed, removals_confirmed, repos_detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [b.run_id, b.source, b.started_at, finished, b.status, b.data_as_of,
          b.stats.get("repos_seen"), b.stats.get("repos_changed"), b.stats.get("commits_added"),
          b.stats.get("api_requests"), b.stats.get("rate_limit_remaining"),
-         json.dumps(counts, sort_keys=True), b.stats.get("message")],
+         json.dumps(counts, sort_keys=True), b.stats.get("message"),
+         b.stats.get("repos_kept"), b.stats.get("repos_skipped"), b.stats.get("repos_removed"),
+         b.stats.get("removals_confirmed"), b.stats.get("repos_detail")],
     )
     run(b.con, "CHECKPOINT")
 

@@ -50,6 +50,28 @@ def read(con: duckdb.DuckDBPyConnection, catalog: str = "warehouse") -> Freshnes
     return Freshness(meta.get("contents", "live"), success, last[0], last[1], last[2], last[3], config.max_age_hours())
 
 
+def removal_problem(con: duckdb.DuckDBPyConnection, max_share: float, catalog: str = "warehouse") -> str | None:
+    """A sentence when the newest run that changed the data removed more than `max_share` of the
+    repositories it knew and was not started with --confirm-removals; else None (also for
+    warehouses written before runs recorded removals)."""
+    have = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? "
+                                       "AND table_name = 'etl_runs'", [catalog]).fetchall()}
+    if not {"repos_removed", "removals_confirmed"} <= have:
+        return None
+    last = con.execute(f"SELECT finished_at, source, repos_removed, repos_seen, removals_confirmed FROM {catalog}.etl_runs "
+                       "WHERE status IN ('succeeded', 'partial') ORDER BY finished_at DESC NULLS LAST LIMIT 1").fetchone()
+    if not last or not last[2] or last[4]:
+        return None
+    finished, source, removed, seen = last[0], last[1], last[2], last[3] or 0
+    share = removed / (removed + seen)
+    if share <= max_share:
+        return None
+    return (f"The last refresh ({source}, {finished:%d %b %Y %H:%M} UTC) removed {removed} of {removed + seen} "
+            f"repositories ({share:.0%}), more than the {max_share:.0%} allowed (DSA_MAX_REMOVED_SHARE): check they "
+            "were deleted or moved on GitHub (etl_runs.repos_detail names each and why); give --confirm-removals "
+            "when a removal is expected")
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 

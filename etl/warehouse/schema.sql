@@ -331,6 +331,7 @@ COMMENT ON COLUMN releases.published_at IS 'When the release was published (or t
 
 CREATE TABLE IF NOT EXISTS github_repo_state (
     full_name      VARCHAR PRIMARY KEY,
+    repo_id        BIGINT,
     pushed_at      TIMESTAMP,
     default_branch VARCHAR,
     head_sha       VARCHAR,
@@ -340,11 +341,12 @@ CREATE TABLE IF NOT EXISTS github_repo_state (
 );
 COMMENT ON TABLE github_repo_state IS 'The incremental cursor of the GitHub source: what the last refresh fetched of each repository, so the next one asks only for what changed.';
 COMMENT ON COLUMN github_repo_state.full_name IS 'Repository (repositories.full_name).';
+COMMENT ON COLUMN github_repo_state.repo_id IS 'GitHub''s id of the repository, which survives renames and transfers: a repository listed under a new name with this id keeps its rows under the new name. NULL for rows written before it was recorded (the repository is then looked up by its old name, which GitHub redirects).';
 COMMENT ON COLUMN github_repo_state.pushed_at IS 'pushed_at as listed when the repository was last fetched; a repository listed with the same value is not fetched again.';
 COMMENT ON COLUMN github_repo_state.default_branch IS 'Default branch when last fetched; commits are read again in full if it changes.';
 COMMENT ON COLUMN github_repo_state.head_sha IS 'Head commit of the default branch when last fetched; new commits are those reachable from the new head but not from this one. NULL for an empty repository.';
 COMMENT ON COLUMN github_repo_state.tree_sha IS 'Root tree of the default branch when last fetched; manifests are read again only if it changed.';
-COMMENT ON COLUMN github_repo_state.complete IS 'False when the last fetch stopped part-way (rate limit, error); the next refresh fetches the repository again.';
+COMMENT ON COLUMN github_repo_state.complete IS 'False when the last run did not refresh the repository (it stopped early, or the fetch failed) and kept its previous rows; the next refresh fetches it again, whole.';
 COMMENT ON COLUMN github_repo_state.fetched_at IS 'When the repository was last fetched (UTC).';
 
 CREATE TABLE IF NOT EXISTS git_repo_state (
@@ -380,10 +382,10 @@ CREATE TABLE IF NOT EXISTS data_problems (
     detected_at TIMESTAMP NOT NULL,
     PRIMARY KEY (source, subject, kind, detail)
 );
-COMMENT ON TABLE data_problems IS 'Data-quality findings of the ETL that did not stop a run: repositories mapped to no team, manifests that could not be parsed or were too large, repositories that could not be fetched.';
+COMMENT ON TABLE data_problems IS 'Data-quality findings of the ETL that did not stop a run: repositories mapped to no team, manifests that could not be parsed or were too large, repositories that could not be fetched or refreshed, configured sources that could not be found.';
 COMMENT ON COLUMN data_problems.source IS 'Source that found the problem: github, git or records.';
 COMMENT ON COLUMN data_problems.subject IS 'What the problem is about, usually a repository full_name.';
-COMMENT ON COLUMN data_problems.kind IS 'unmapped_repository, manifest_unparsed, manifest_too_large, file_unreadable, source_unparsed (a notebook or source file whose imports could not be read), source_too_large, sources_capped (more Python files than are read for imports), fetch_failed.';
+COMMENT ON COLUMN data_problems.kind IS 'unmapped_repository, manifest_unparsed, manifest_too_large, file_unreadable, source_unparsed (a notebook or source file whose imports could not be read), source_too_large, sources_capped (more Python files than are read for imports), fetch_failed (a part of the repository, named in detail, could not be read; its previous data is kept and the next run tries again), not_refreshed (the run stopped before the repository, or could not confirm it gone: its previous data is kept), not_loaded (a configured organisation or repository, or a new repository, that could not be loaded: nothing of it is in the warehouse).';
 COMMENT ON COLUMN data_problems.detail IS 'Where within the subject, e.g. the manifest path; empty when the whole subject is meant.';
 COMMENT ON COLUMN data_problems.message IS 'What is wrong, in one sentence.';
 COMMENT ON COLUMN data_problems.detected_at IS 'When the problem was last seen (UTC).';
@@ -455,7 +457,12 @@ CREATE TABLE IF NOT EXISTS etl_runs (
     api_requests          INTEGER,
     rate_limit_remaining  INTEGER,
     counts                JSON,
-    message               VARCHAR
+    message               VARCHAR,
+    repos_kept            INTEGER,
+    repos_skipped         INTEGER,
+    repos_removed         INTEGER,
+    removals_confirmed    BOOLEAN,
+    repos_detail          JSON
 );
 COMMENT ON TABLE etl_runs IS 'One row per ETL run that built or tried to build this warehouse.';
 COMMENT ON COLUMN etl_runs.run_id IS 'Identifier of the run: UTC start time and a random suffix.';
@@ -470,7 +477,12 @@ COMMENT ON COLUMN etl_runs.commits_added IS 'Commits added by this run.';
 COMMENT ON COLUMN etl_runs.api_requests IS 'API requests made (GitHub source).';
 COMMENT ON COLUMN etl_runs.rate_limit_remaining IS 'API rate limit left when the run ended (GitHub source).';
 COMMENT ON COLUMN etl_runs.counts IS 'Row count of every table after the run, as a JSON object.';
-COMMENT ON COLUMN etl_runs.message IS 'Error message of a failed run, or a note; never holds a token.';
+COMMENT ON COLUMN etl_runs.message IS 'Error message of a failed run, or a note (why a run is partial, what it kept, skipped or removed); never holds a token.';
+COMMENT ON COLUMN etl_runs.repos_kept IS 'Repositories this run should have refreshed but did not (it stopped early, their fetch failed, or their listing was incomplete): their previous rows were kept, and the next run fetches them again. NULL for runs of other sources or before this was recorded.';
+COMMENT ON COLUMN etl_runs.repos_skipped IS 'Repositories (or configured organisations) this run found or was asked for but could not load, with no previous rows to keep: new ones it stopped before, or ones GitHub did not find.';
+COMMENT ON COLUMN etl_runs.repos_removed IS 'Repositories this run removed from the warehouse: deleted on GitHub (404 for their id), moved out of the configured organisations, or no longer configured. Renamed ones are moved, not removed. `python -m etl status` fails when more than DSA_MAX_REMOVED_SHARE of them go in one run, unless it was confirmed.';
+COMMENT ON COLUMN etl_runs.removals_confirmed IS 'True when the run was started with --confirm-removals: a large removal was expected, and `python -m etl status` does not flag it.';
+COMMENT ON COLUMN etl_runs.repos_detail IS 'Which repositories were kept, skipped, removed or moved, and why: a JSON object {"kept": {name: reason}, "skipped": {...}, "removed": {...}, "moved": {old name: new name}}; NULL when none.';
 
 CREATE TABLE IF NOT EXISTS people_counted (
     person_key    VARCHAR PRIMARY KEY CHECK (person_key NOT LIKE '%@%'),
