@@ -73,6 +73,9 @@ st.dataframe(history, hide_index=True, column_config={
     "started_at": st.column_config.DatetimeColumn("Started", format="D MMM YYYY HH:mm:ss"), "source": "Source",
     "status": "Outcome", "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
     "repos_seen": "Repositories", "repos_changed": "Changed", "commits_added": "Commits added",
+    "repos_kept": st.column_config.NumberColumn("Kept", help="Not refreshed: earlier data kept, fetched again next run"),
+    "repos_skipped": st.column_config.NumberColumn("Skipped", help="Found or asked for, but not loaded"),
+    "repos_removed": st.column_config.NumberColumn("Removed", help="Removed from the warehouse: gone at the source"),
     "api_requests": "API requests", "rate_limit_remaining": "Rate limit left",
     "data_as_of": st.column_config.DatetimeColumn("Data as of", format="D MMM YYYY HH:mm"),
     "message": st.column_config.TextColumn("Message", width="large")})
@@ -81,7 +84,8 @@ st.subheader("Data-quality checks", anchor=False)
 quality = data.query("data_quality", as_of=f.period.end, months=6)
 checks = ["Repositories mapped to no team", "Projects without repositories", "Projects gone stale",
           "People without a team membership", "Identities that look like one person", "Files that could not be read",
-          "Repositories that could not be fetched", "Clones not loaded", "Clones with part of their history",
+          "Repositories that could not be fetched", "Repositories not refreshed (earlier data kept)",
+          "Repositories or organisations not loaded", "Clones not loaded", "Clones with part of their history",
           "Records with warnings"]
 counts = quality.groupby("check").size()
 st.dataframe(pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}), hide_index=True)

@@ -34,6 +34,8 @@ SELECT 'People without a team membership', person_key,
 FROM inferred
 UNION ALL
 SELECT CASE WHEN kind = 'fetch_failed' THEN 'Repositories that could not be fetched'
+            WHEN kind = 'not_refreshed' THEN 'Repositories not refreshed (earlier data kept)'
+            WHEN kind = 'not_loaded' THEN 'Repositories or organisations not loaded'
             WHEN kind IN ('not_a_repository', 'search_limit', 'empty_repository', 'unreadable_repository',
                           'duplicate_clone') THEN 'Clones not loaded'                  -- folders and clones skipped
             WHEN kind = 'shallow_clone' THEN 'Clones with part of their history'

@@ -131,6 +131,7 @@ class _Run:
     def skip(self, subject: str, kind: str, message: str) -> None:
         log.warning("git: %s: %s", subject, message)
         self.summary.skipped[kind] += 1
+        self.outcome.clones_skipped[subject] = (kind, message)
         self.problem(subject, kind, message)
 
     def problem(self, subject: str, kind: str, message: str, detail: str = "") -> None:

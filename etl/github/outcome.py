@@ -42,6 +42,9 @@ class Outcome:
     stopped_at_rate_limit: bool = False
     graphql_unavailable: str | None = None
     git_changed: int = 0
+    # Local clones not loaded (a second path to one clone, empty, unreadable, a folder with no
+    # clone): path -> (kind, message). Reported, not a partial run: the other clones load.
+    clones_skipped: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def partial(self) -> bool:
@@ -60,12 +63,18 @@ class Outcome:
                                                             for n in self.removed}))
         if self.moved:
             parts.append(f"{len(self.moved)} moved to a new name (renamed or transferred)")
+        if self.clones_skipped:
+            parts.append(f"{len(self.clones_skipped)} local clones or folders not loaded" + why(self.clone_kinds()))
         return "; ".join(parts)
+
+    def clone_kinds(self) -> dict[str, str]:
+        return {path: kind.replace("_", " ") for path, (kind, _) in self.clones_skipped.items()}
 
     def detail(self) -> dict:
         found = {"kept": self.kept, "skipped": self.skipped,
                  "removed": {n: self.removal_reasons.get(n, "no longer found") for n in self.removed},
-                 "moved": self.moved}
+                 "moved": self.moved,
+                 "clones_skipped": {path: f"{kind}: {message}" for path, (kind, message) in self.clones_skipped.items()}}
         return {k: v for k, v in found.items() if v}
 
 
@@ -195,6 +204,9 @@ def notes(outcome: Outcome) -> list[str]:
     if outcome.moved:
         out.append(f"{len(outcome.moved)} moved to a new name: "
                    + names([f"{old} -> {new}" for old, new in outcome.moved.items()]))
+    if outcome.clones_skipped:
+        out.append(f"{len(outcome.clones_skipped)} local clones or folders not loaded{why(outcome.clone_kinds())}: "
+                   + names(list(outcome.clones_skipped)))
     if outcome.graphql_unavailable:
         out.append(f"GraphQL was not available ({outcome.graphql_unavailable}): languages and files read through REST")
     return out

@@ -624,7 +624,7 @@ def _finish(b: warehouse.Build, client: gh_client.Client | None, people: People,
     b.stats.update(repos_seen=outcome.listed, repos_changed=outcome.fetched, commits_added=outcome.commits_added,
                    api_requests=client.requests if client else None,
                    rate_limit_remaining=client.rate_limit_remaining() if client else None,
-                   repos_kept=len(outcome.kept), repos_skipped=len(outcome.skipped),
+                   repos_kept=len(outcome.kept), repos_skipped=len(outcome.skipped) + len(outcome.clones_skipped),
                    repos_removed=len(outcome.removed), removals_confirmed=confirm_removals,
                    repos_detail=json.dumps(detail, sort_keys=True) if detail else None,
                    message="; ".join(said) or None)
