@@ -573,6 +573,38 @@ def test_a_proxy_that_does_not_rewrite_self_links_is_named_with_the_url_to_set(g
     assert "set GITHUB_API_URL (or github.api_url) to http://github.internal:8080/api/v3" in line
 
 
+def test_another_server_answering_at_the_api_url_is_named_as_not_github(tmp_path):
+    """A proxy or another web server at GITHUB_API_URL answers 404 with an empty body: the line
+    says the answer did not come from GitHub's API, not that the organisation is gone."""
+    import http.server
+    import threading
+
+    class NotGitHub(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            self.send_response_only(404)
+            self.send_header("Server", "corporate-proxy")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotGitHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/api/v3"
+        cfg = org_sources(tmp_path)
+        done = etl_cli("refresh", "--config", str(cfg.path), "--db", str(tmp_path / "w.duckdb"),
+                       env={"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": url, "DSA_SALT": SALT})
+    finally:
+        server.shutdown()
+    assert done.returncode == 2
+    line = one_error_line(done)
+    assert f"GitHub organisation '{ORG}' was not found at {url}" in line
+    assert "404 with an empty body from server 'corporate-proxy', did not come from GitHub's API" in line
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 def test_every_stop_and_skip_is_documented_in_the_readme():
     readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Loading real data from GitHub", 1)[1].split("\n### ", 1)[0]

@@ -211,6 +211,18 @@ class Client:
         self.github.close()
 
 
+def foreign_answer(exc: GithubException) -> str:
+    """A clause for an error answer that did not come from GitHub's API (GitHub always answers
+    an error with a JSON body carrying `message`): another server, a proxy or a captive portal
+    at GITHUB_API_URL. Empty when the answer looks like GitHub's."""
+    if isinstance(exc.data, dict) and "message" in exc.data:
+        return ""
+    server = (exc.headers or {}).get("server") or (exc.headers or {}).get("Server")
+    body = "an empty body" if not exc.data else "a body that is not GitHub's JSON"
+    return (f" (the answer, {exc.status} with {body}{f' from server {server!r}' if server else ''}, did not come "
+            "from GitHub's API: is GITHUB_API_URL the API's address, or is a proxy answering instead?)")
+
+
 def redact(text: str, token: str | None) -> str:
     text = str(text)
     if token:

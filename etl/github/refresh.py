@@ -272,7 +272,8 @@ def _list_organisation(client: gh_client.Client, org, listing: Listing, found: d
     except GithubException as exc:
         why = "was not found" if exc.status == 404 else f"could not be listed (GitHub answered {exc.status}: " \
                                                           f"{reason(exc)})"
-        listing.unlisted[org.name] = client.redact(f"GitHub organisation {org.name!r} {why} at {client.api_url}")
+        listing.unlisted[org.name] = client.redact(f"GitHub organisation {org.name!r} {why} at {client.api_url}"
+                                       f"{gh_client.foreign_answer(exc)}")
         log.warning("%s; its repositories' previous data is kept", listing.unlisted[org.name])
         return
     listing.covered_owners.add(org.name.lower())
@@ -289,7 +290,8 @@ def _list_repository(client: gh_client.Client, full_name: str, listing: Listing,
     except GithubException as exc:
         why = "was not found" if exc.status == 404 else f"could not be read (GitHub answered {exc.status}: " \
                                                           f"{reason(exc)})"
-        listing.unlisted[full_name] = client.redact(f"GitHub repository {full_name!r} {why} at {client.api_url}")
+        listing.unlisted[full_name] = client.redact(f"GitHub repository {full_name!r} {why} at {client.api_url}"
+                                       f"{gh_client.foreign_answer(exc)}")
         log.warning("%s", listing.unlisted[full_name])
         if exc.status == 404:
             listing.covered_names.add(full_name.lower())
