@@ -88,7 +88,8 @@ checks = ["Repositories mapped to no team", "Projects without repositories", "Pr
           "Repositories or organisations not loaded", "Clones not loaded", "Clones with part of their history",
           "Records with warnings"]
 counts = quality.groupby("check").size()
-st.dataframe(pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}), hide_index=True)
+st.dataframe(pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}), hide_index=True,
+             height=35 * (len(checks) + 1) + 3)  # every check on screen, none behind a scroll bar
 for check in checks:
     found = quality[quality.check == check]
     if len(found):
