@@ -185,7 +185,9 @@ def trial(cmd: Command, kill_after: float, folder_files: list[str], log: Path) -
     if not finished_first:
         proc.send_signal(signal.SIGKILL)
     code = proc.wait()
-    if not finished_first and code != -signal.SIGKILL:
+    if not finished_first and code == 0:
+        finished_first = True  # it ended between the look and the signal: the kill came too late to count
+    elif not finished_first and code != -signal.SIGKILL:
         t.problems.append(f"exit status {code} after SIGKILL")
     # 2. The lock: free once the process is gone (flock is released by the kernel when it dies).
     t.lock_wait = lock_wait(cmd.db)
