@@ -79,19 +79,22 @@ def cmd_check(args) -> int:
     from etl.reference import radar, taxonomy
     from etl.reference.reading import ReferenceError
 
-    problems = [str(p) for p in files.check(Path(args.records or portfolio.DEFAULT_RECORDS),
-                                            Path(args.teams or config.DATA_DIR / "teams.yml"))]
+    found = files.check(Path(args.records or portfolio.DEFAULT_RECORDS),
+                        Path(args.teams or config.DATA_DIR / "teams.yml"))
+    problems = [str(p) for p in found if not p.warning]
+    warnings = [str(p) for p in found if p.warning]
     for read, path in ((taxonomy.rows, args.taxonomy or taxonomy.TAXONOMY), (radar.rows, args.radar or radar.RADAR)):
         try:
             read(Path(path))
         except ReferenceError as exc:
             problems += str(exc).splitlines()
-    for problem in problems:
+    for problem in problems + warnings:
         print(problem)
+    also = f"; {len(warnings)} warning(s)" if warnings else ""
     if problems:
-        print(f"{len(problems)} problem(s); nothing was loaded.", file=sys.stderr)
+        print(f"{len(problems)} problem(s){also}; nothing was loaded.", file=sys.stderr)
         return 1
-    print("All records, teams, the taxonomy and the radar are valid.", file=sys.stderr)
+    print(f"All records, teams, the taxonomy and the radar are valid{also}.", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,11 @@ is expected. The rules that span several entries (stage dates rise and stages go
 years in order, a repository or an output once) are the kinds stages, years, repositories and
 outputs. Every problem is collected, with the line it is on (from the YAML nodes' lines or
 the "__line__" keys the loader adds), so one run reports them all.
+
+Text is bounded (each text field's `limit`, fields.py), addresses follow addresses.address_problem,
+and dates are held against today: a stage dated after today that the project has already left
+is an impossible history (an error); `warnings` names dates more than FUTURE_DAYS ahead on a
+record that passed (worth a look, but loaded).
 """
 from __future__ import annotations
 
@@ -25,6 +30,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ORDINAL = {s.id: s.ordinal for s in vocabulary.current().stages}
 _CLOSED = vocabulary.ids(vocabulary.current().closed_stages)
+FUTURE_DAYS = 365  # a date further ahead than this is a warning
+
+
+def today() -> dt.date:
+    """The day dates are held against (the machine's local date)."""
+    return dt.date.today()
 
 
 class Checker:
@@ -49,9 +60,9 @@ class Checker:
                 return None
             path = parent(path)
 
-    def add(self, field: str, message: str, *, at: str | None = None) -> None:
+    def add(self, field: str, message: str, *, at: str | None = None, warning: bool = False) -> None:
         line = None if self.row is not None else self.line(field if at is None else at)
-        self.problems.append(Problem(self.source, line, self.row, field, message))
+        self.problems.append(Problem(self.source, line, self.row, field, message, warning))
 
     def keys(self, path: str, mapping: dict, allowed, *, noun: str = "field") -> None:
         """Report keys of `mapping` that are not in `allowed`."""
@@ -61,15 +72,17 @@ class Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), list(allowed), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else f" (expected {one_of(allowed)})"
-                self.add(path, f"unknown {noun} {key!r}{hint}", at=join(path, key))
+                self.add(path, f"unknown {noun} {show(key) if isinstance(key, str) else repr(key)}{hint}",
+                         at=join(path, key))
 
     def missing(self, path: str, expected: str) -> None:
         self.add(path, f"required field is missing ({expected})")
 
     # values
 
-    def text(self, path: str, value, *, required: str | None = None) -> str | None:
-        """Stripped text, or None (absent, empty or wrong); `required` says what is expected if missing."""
+    def text(self, path: str, value, *, required: str | None = None, limit: int = 0, hint: str = "") -> str | None:
+        """Stripped text, or None (absent, empty, longer than `limit` characters, or wrong); `required`
+        says what is expected if missing, `hint` what to do with text that is too long."""
         if value is None:
             if required:
                 self.missing(path, required)
@@ -80,6 +93,9 @@ class Checker:
         value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if not value and required:
             self.add(path, f"required field is empty ({required})")
+        if limit and len(value) > limit:
+            self.add(path, f"{show(value)} is {len(value):,} characters long; expected at most {limit:,}{hint}")
+            return None
         return value or None
 
     def date(self, path: str, value, *, required: str | None = None) -> dt.date | None:
@@ -128,7 +144,7 @@ class Checker:
     def team(self, path: str, value, *, required: str | None = None) -> str | None:
         team = self.text(path, value, required=required)
         if team is not None and self.known_teams is not None and team not in self.known_teams:
-            self.add(path, f"{team!r} is not a team in {fields.TEAMS_FILE}")
+            self.add(path, f"{show(team)} is not a team in {fields.TEAMS_FILE}")
             return None
         return team
 
@@ -203,6 +219,27 @@ def validate(record: dict, *, source: str, known_teams: set[str] | None, lines: 
     return canonical, []
 
 
+def warnings(record: dict, *, source: str, lines: Mapping | None = None, row: int | None = None) -> list[Problem]:
+    """Warnings for a canonical record (one that passed `validate`): dates and years more than
+    FUTURE_DAYS after today (the latest stage's date, outputs' dates, years.from and years.to),
+    which are likely mistyped years. They do not stop the record loading."""
+    c = Checker(source, lines, row, None)
+    now = today()
+    horizon = now + dt.timedelta(days=FUTURE_DAYS)
+    dated = [(f"stages[{len(record['stages'])}].date", record["stages"][-1]["date"], "a stage is dated the day the "
+              "project entered it")] if record.get("stages") else []
+    dated += [(f"outputs[{i}].date", o.get("date"), "an output is dated the day it was published")
+              for i, o in enumerate(record.get("outputs") or [], 1)]
+    for path, day, meaning in dated:
+        if day is not None and day > horizon:
+            c.add(path, f"{day} is more than a year after today ({now}); {meaning}: check the year", warning=True)
+    for part, value in (record.get("years") or {}).items():
+        if value is not None and value > horizon.year:
+            c.add(f"years.{part}", f"{value} is more than a year after this year ({now.year}); check the year",
+                  warning=True)
+    return by_line(c.problems)
+
+
 def check_field(c: Checker, path: str, field: Field, value):
     """The checked value of one field (None if absent or wrong; problems go to `c`)."""
     return _KINDS[field.kind](c, path, field, value)
@@ -212,22 +249,22 @@ def _required(field: Field) -> str | None:
     return field.expects if field.required else None
 
 
+def _text(c: Checker, path: str, field: Field, value) -> str | None:
+    return c.text(path, value, required=_required(field), limit=field.limit)
+
+
 def _slug(c: Checker, path: str, field: Field, value) -> str | None:
-    text = c.text(path, value, required=_required(field))
+    text = _text(c, path, field, value)
     if text is not None and not _SLUG.match(text):
-        c.add(path, f"{text!r} is not a lower-case slug (lower-case letters, digits and single hyphens, "
+        c.add(path, f"{show(text)} is not a lower-case slug (lower-case letters, digits and single hyphens, "
                     f"e.g. {field.example})")
     return text
 
 
 def _line(c: Checker, path: str, field: Field, value) -> str | None:
-    text = c.text(path, value, required=_required(field))
-    if text is not None:
-        if "\n" in text:
-            c.add(path, f"{show(text)} has a line break; the {field.name} is one line (put more in description)")
-        if field.limit and len(text) > field.limit:
-            c.add(path, f"{show(text)} is {len(text)} characters long; expected at most {field.limit} "
-                        "(put more in description)")
+    text = c.text(path, value, required=_required(field), limit=field.limit, hint=" (put more in description)")
+    if text is not None and "\n" in text:
+        c.add(path, f"{show(text)} has a line break; the {field.name} is one line (put more in description)")
     return text
 
 
@@ -242,12 +279,13 @@ def _list(c: Checker, path: str, field: Field, value) -> list | None:
     entries = _entries(c, path, field, value)
     if entries is None:
         return None
-    kept = []
+    kept, seen = [], set()
     for i, item in enumerate(entries, 1):
         got = check_field(c, f"{path}[{i}]", field.item, item)
         if got is not None:
-            if got in kept:
-                c.add(f"{path}[{i}]", f"{got!r} is listed twice")
+            if got in seen:
+                c.add(f"{path}[{i}]", f"{show(got)} is listed twice")
+            seen.add(got)
             kept.append(got)
     return kept
 
@@ -284,11 +322,12 @@ def _entry(c: Checker, path: str, field: Field, value) -> dict | None:
 
 
 def _stages(c: Checker, path: str, field: Field, value) -> list[dict] | None:
-    """Dated stages: dates rise; stages go forward unless a closed stage comes before or after."""
+    """Dated stages: dates rise; stages go forward unless a closed stage comes before or after;
+    no stage the project has left is dated after today."""
     entries = _entries(c, path, field, value)
     if entries is None:
         return None
-    out = []
+    out, numbered = [], []
     last_date = last_stage = None  # (index, value) of the latest valid ones
     for i, item in enumerate(entries, 1):
         at = f"{path}[{i}]"
@@ -309,7 +348,19 @@ def _stages(c: Checker, path: str, field: Field, value) -> list[dict] | None:
         if stage is not None:
             last_stage = (i, stage)
         out.append(entry)
+        numbered.append((i, entry))
+    _left_in_future(c, path, numbered)
     return out
+
+
+def _left_in_future(c: Checker, path: str, numbered: list[tuple[int, dict]]) -> None:
+    """A stage followed by another was entered and left: a date after today for it is impossible."""
+    now = today()
+    for (i, entry), (j, later) in zip(numbered, numbered[1:]):
+        if entry["date"] is not None and entry["date"] > now:
+            moved_on = f"{later['stage']!r} ({path}[{j}])" if later["stage"] else f"{path}[{j}]"
+            c.add(f"{path}[{i}].date", f"{entry['date']} is after today ({now}), but the project has since moved on "
+                                       f"to {moved_on}; a stage is dated the day the project entered it")
 
 
 def _either(values) -> str:
@@ -369,7 +420,7 @@ def _outputs(c: Checker, path: str, field: Field, value) -> list[dict] | None:
         kind, title = entry["kind"], entry["title"]
         if kind and title:
             if (kind, title) in seen:
-                c.add(f"{at}.title", f"{title!r} is listed twice as a {kind} (also {path}[{seen[kind, title]}])")
+                c.add(f"{at}.title", f"{show(title)} is listed twice as a {kind} (also {path}[{seen[kind, title]}])")
             seen.setdefault((kind, title), i)
         out.append(entry)
     return out
@@ -377,7 +428,7 @@ def _outputs(c: Checker, path: str, field: Field, value) -> list[dict] | None:
 
 _KINDS = {
     "slug": _slug,
-    "text": lambda c, path, f, value: c.text(path, value, required=_required(f)),
+    "text": _text,
     "line": _line,
     "team": lambda c, path, f, value: c.team(path, value, required=_required(f)),
     "choice": _choice,

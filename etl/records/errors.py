@@ -2,7 +2,8 @@
 
 Every check collects Problems rather than stopping at the first, so one run reports every
 mistake in every file, each naming the file and line (or the spreadsheet row), the field, the
-bad value and what was expected.
+bad value and what was expected. A warning is a Problem that does not stop a record loading
+(a date far ahead, say): `etl check` prints it and still passes.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Problem:
     row: int | None      # spreadsheet row as the user sees it (header = row 1)
     field: str           # e.g. stages[2].date (list entries count from 1); "" for the whole file
     message: str         # names the bad value and what was expected
+    warning: bool = False  # worth a look, but the record is loaded
 
     def __str__(self) -> str:
         if self.row is not None:
@@ -27,6 +29,8 @@ class Problem:
             where = f"{self.source}:{self.line}"
         else:
             where = self.source
+        if self.warning:
+            where += ": warning"
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
@@ -36,6 +40,11 @@ class RecordsError(ValueError):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def errors(problems) -> list[Problem]:
+    """The problems that are not warnings."""
+    return [p for p in problems if not p.warning]
 
 
 def by_line(problems: list[Problem]) -> list[Problem]:

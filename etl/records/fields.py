@@ -9,13 +9,15 @@ and options (dashboard/forms.py) and the field documentation in data/projects/RE
 (docs.py; `python -m etl dictionary` rewrites it, and a test fails when it is stale).
 
 Kinds of a single value: slug (lower-case letters, digits, single hyphens), text, line (text
-on one line, at most `limit` characters), team (a team id of data/teams.yml), choice (one of
+on one line), team (a team id of data/teams.yml), choice (one of
 `values`), date (YYYY-MM-DD), year, number (0 or more), count (a whole number, 0 or more),
 address (an http:// or https:// web address), repository (a repository address). Kinds that
 hold others: list (of `item`s, each once), mapping (of `parts`; `flow` ones are written on
 one line and keep every part), and four with rules across their entries: stages (dates rise,
 stages go forward), years (`to` not before `from`), repositories (each once) and outputs (a
-kind and title once).
+kind and title once). Every slug, text and line field has a `limit`, its most characters
+(the limits below), and addresses have addresses.URL_MAX: a record is read by people, and text
+without a bound makes every check, page and report that shows it as slow as it is long.
 """
 from __future__ import annotations
 
@@ -25,7 +27,12 @@ from dataclasses import dataclass
 from analyses import vocabulary
 
 TEAMS_FILE = "data/teams.yml"
-SUMMARY_MAX = 300
+ID_MAX = 100            # characters of the id (and so of the file name)
+TITLE_MAX = 300         # a title: the project's, an output's
+SUMMARY_MAX = 300       # the one-line summary
+SHORT_TEXT_MAX = 300    # a name or phrase: origin, work area, operational owner
+TAG_MAX = 100           # one tag
+TEXT_MAX = 20_000       # long text: description, impact
 YEAR_RANGE = (2000, 2100)
 
 
@@ -47,7 +54,7 @@ class Field:
     columns: tuple[str, ...] = ()    # register columns; a mapping's come from its parts
     column_help: str = ""            # what the register columns hold, when not as in the YAML
     noun: str = "field"              # what a mapping's keys are called in messages
-    limit: int = 0                   # a line's most characters
+    limit: int = 0                   # a slug's, text's or line's most characters
     flow: bool = False               # a mapping written on one line: {stage: idea, date: ...}
     at_least: str = ""               # a list that may not be empty: "one dated stage"
     value_labels: tuple[str, ...] = ()  # a choice's values as people read them, in `values` order
@@ -83,8 +90,9 @@ def _mapping(name: str, parts: tuple[Field, ...], **kwargs) -> Field:
     return Field(name, "mapping", expects="a mapping of " + ", ".join(p.name for p in parts), parts=parts, **kwargs)
 
 
-def _text(name: str, label: str, help: str, example: str | None = None, expects: str = "text", **kwargs) -> Field:
-    return Field(name, "text", label, help, expects, example=example, columns=(name,), **kwargs)
+def _text(name: str, label: str, help: str, example: str | None = None, expects: str = "text",
+          limit: int = SHORT_TEXT_MAX, **kwargs) -> Field:
+    return Field(name, "text", label, help, expects, example=example, columns=(name,), limit=limit, **kwargs)
 
 
 def _stage_example(v: vocabulary.Vocabulary) -> list[dict]:
@@ -108,7 +116,7 @@ def _declare(v: vocabulary.Vocabulary) -> tuple[Field, ...]:
     tag_lists = tuple(
         Field(c.id, "list", f"Tags: {c.label.lower()}", f"{c.label} tags: free text, each once",
               "a list of tags, e.g. [nlp, imaging]", example=_TAG_EXAMPLES.get(c.id), columns=(c.id,),
-              item=Field("", "text", "Tag", "a tag", "a tag", required=True))
+              item=Field("", "text", "Tag", "a tag", "a tag", required=True, limit=TAG_MAX))
         for c in v.tag_categories)
     stage_entry = Field("", "mapping", "Stage", "a stage and the day the project entered it",
                         "a mapping {stage: STAGE, date: YYYY-MM-DD}", flow=True, parts=(
@@ -120,7 +128,8 @@ def _declare(v: vocabulary.Vocabulary) -> tuple[Field, ...]:
                          "a mapping {kind: KIND, title: TEXT, url: ADDRESS, date: YYYY-MM-DD}", flow=True, parts=(
                              _choice("kind", v.output_kinds, label="Kind", help="what kind of output it is",
                                      what="an output kind", required=True),
-                             Field("title", "text", "Title", "the output's title", "text", required=True),
+                             Field("title", "text", "Title", "the output's title", "text", required=True,
+                                   limit=TITLE_MAX),
                              Field("url", "address", "Address", "where to read it (http:// or https://)",
                                    "a web address (http:// or https://)"),
                              Field("date", "date", "Published", "when it was published", "a date, YYYY-MM-DD")))
@@ -132,15 +141,16 @@ def _declare(v: vocabulary.Vocabulary) -> tuple[Field, ...]:
     return (
         Field("id", "slug", "Id", "a short lower-case name with hyphens that never changes; the record file is "
               "named after it", "a lower-case slug, e.g. synthetic-ae-data; the file is named <id>.yml",
-              required=True, example="synthetic-ae-data", columns=("id",)),
-        _text("title", "Title", "the project's name as people know it", "Synthetic A&E data", required=True),
+              required=True, example="synthetic-ae-data", columns=("id",), limit=ID_MAX),
+        _text("title", "Title", "the project's name as people know it", "Synthetic A&E data", required=True,
+              limit=TITLE_MAX),
         Field("summary", "line", "One-line summary", f"what the project does, on one line of at most {SUMMARY_MAX} "
               "characters", f"one line of text, at most {SUMMARY_MAX} characters", required=True,
               example="Synthetic emergency-department records for safe development and teaching.",
               columns=("summary",), limit=SUMMARY_MAX),
         _text("description", "Description", "more about the project, in plain text (shown as text, never as HTML)",
               "A generative model trained on national A&E data.\nIts records keep the statistics, not the patients.",
-              expects="plain text"),
+              expects="plain text", limit=TEXT_MAX),
         Field("lead_team", "team", "Lead team", f"the team that leads the project: a team id from {TEAMS_FILE}",
               f"a team id from {TEAMS_FILE}", required=True, example="ai-skunkworks", columns=("lead_team",)),
         Field("partner_teams", "list", "Partner teams", f"other teams that work on it: team ids from {TEAMS_FILE}",
@@ -192,7 +202,8 @@ def _declare(v: vocabulary.Vocabulary) -> tuple[Field, ...]:
               "NHS England Data Services"),
         _mapping("impact", (
             Field("text", "text", "Impact", "the difference it made, in words", "text",
-                  example="Used to teach analysts and to test pipelines without patient data.", columns=("impact",)),
+                  example="Used to teach analysts and to test pipelines without patient data.", columns=("impact",),
+                  limit=TEXT_MAX),
             Field("hours_saved_per_year", "number", "Hours saved a year", "staff hours saved a year (0 or more)",
                   "a number of 0 or more", example=1200, columns=("hours_saved_per_year",)),
             Field("organisations_using", "count", "Organisations using", "how many organisations use it",

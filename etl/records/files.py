@@ -1,9 +1,14 @@
 """Record files: YAML text and folders of project records, checked whole.
 
 A record file is read with the line of every field, so each problem names it; a folder is
-checked file by file and every problem of every file is reported in one run (UTF-8, YAML
-syntax, empty files, fields given twice, the checks of checks.validate, an id that differs
-from the file name, an id used twice). `check` adds the problems of data/teams.yml.
+checked file by file and every problem of every file is reported in one run (size, UTF-8, YAML
+syntax and its bounds, empty files, fields given twice, the checks of checks.validate, an id
+that differs from the file name, an id used twice). `check` adds the problems of
+data/teams.yml and the warnings of checks.warnings.
+
+A record file over RECORD_MAX_BYTES is refused before it is read, and the YAML reader is
+bounded (etl.shared.yamlfile: at most RECORD_MAX_VALUES values with aliases expanded, nesting),
+so a hostile file costs a line of output and well under a second, not the machine's memory.
 """
 from __future__ import annotations
 
@@ -12,10 +17,13 @@ from pathlib import Path
 
 import yaml
 
+from etl.records import checks
 from etl.records import teams as _teams
-from etl.records.checks import validate
-from etl.records.errors import Problem, RecordsError, by_line, join
+from etl.records.errors import Problem, RecordsError, by_line, errors, join, show
 from etl.shared import yamlfile
+
+RECORD_MAX_BYTES = yamlfile.MAX_BYTES  # a record file; bigger ones are refused unread
+RECORD_MAX_VALUES = 5_000              # values in a record file, aliases expanded (a real one holds about 100)
 
 
 def _node_lines(node, prefix: str, lines: dict, repeated: list) -> None:
@@ -39,11 +47,15 @@ def _node_lines(node, prefix: str, lines: dict, repeated: list) -> None:
 
 
 def _parse(text: str, source: str, known_teams: set[str] | None, expected_id: str | None):
-    """(canonical record or None, problems, field lines, the id as written or None)."""
+    """(canonical record or None, problems, field lines, the id as written or None); a canonical
+    record's problems are its warnings."""
     text = text.removeprefix("\ufeff")
+    too_large = yamlfile.too_large(yamlfile.text_size(text), RECORD_MAX_BYTES, "project record")
+    if too_large:
+        return None, [Problem(source, None, None, "", too_large)], {}, None
     if not text.strip():
         return None, [Problem(source, None, None, "", "file is empty")], {}, None
-    loader = yamlfile.LineLoader(text)
+    loader = yamlfile.LineLoader(text, max_values=RECORD_MAX_VALUES)
     lines: dict[str, int] = {}
     repeated: list = []
     try:
@@ -54,30 +66,30 @@ def _parse(text: str, source: str, known_teams: set[str] | None, expected_id: st
         _node_lines(node, "", lines, repeated)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(source, mark.line + 1 if mark else None, None, "", f"not valid YAML: {what}")], {}, None
+        line, what = yamlfile.failure(exc)
+        return None, [Problem(source, line, None, "", what)], {}, None
     finally:
         loader.dispose()
-    record, problems = validate(data, source=source, known_teams=known_teams, lines=lines)
+    record, problems = checks.validate(data, source=source, known_teams=known_teams, lines=lines)
     for parent, key, line in repeated:
         problems.append(Problem(source, line, None, parent, f"field {key!r} is given twice; give each field once"))
     raw_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
     if expected_id is not None and raw_id is not None and raw_id.strip() != expected_id:
         problems.append(Problem(source, lines.get("id"), None, "id",
-                                f"{raw_id.strip()!r} differs from the file name; expected {expected_id!r} "
+                                f"{show(raw_id.strip())} differs from the file name; expected {expected_id!r} "
                                 "(a record is named <id>.yml: rename the file or change the id)"))
     if problems:
         return None, by_line(problems), lines, raw_id
-    return record, [], lines, raw_id
+    return record, checks.warnings(record, source=source, lines=lines), lines, raw_id
 
 
 def parse_text(text: str, *, source: str, known_teams: set[str] | None,
                expected_id: str | None = None) -> tuple[dict | None, list[Problem]]:
-    """Check a record given as YAML text (a file's or a form's); as `validate`, plus YAML syntax,
-    empty text, fields given twice and (with expected_id, the file stem) an id that differs."""
+    """Check a record given as YAML text (a file's or a form's); as `validate`, plus size, YAML
+    syntax and bounds, empty text, fields given twice and (with expected_id, the file stem) an id
+    that differs. Warnings (checks.warnings) of a record that passed are left out."""
     record, problems, _, _ = _parse(text, source, known_teams, expected_id)
-    return record, problems
+    return record, errors(problems)
 
 
 def record_files(folder: Path) -> list[Path]:
@@ -89,7 +101,11 @@ def record_files(folder: Path) -> list[Path]:
 
 
 def _read_text(path: Path, source: str) -> tuple[str | None, list[Problem]]:
-    raw = path.read_bytes()
+    too_large = yamlfile.too_large(path.stat().st_size, RECORD_MAX_BYTES, "project record")
+    if too_large:
+        return None, [Problem(source, None, None, "", too_large)]
+    with path.open("rb") as f:
+        raw = f.read(RECORD_MAX_BYTES + 1)  # the size may change between stat and read
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -100,12 +116,21 @@ def _read_text(path: Path, source: str) -> tuple[str | None, list[Problem]]:
 def load_folder(folder: Path, known_teams: set[str] | None) -> list[dict]:
     """The canonical records of every record file in `folder`, sorted by file name.
 
-    Raises RecordsError with every problem of every file (UTF-8, empty files, YAML syntax,
-    the checks of `validate`, ids that differ from the file name, ids used twice) if any.
+    Raises RecordsError with every problem of every file (size, UTF-8, empty files, YAML syntax
+    and bounds, the checks of `validate`, ids that differ from the file name, ids used twice) if
+    any; warnings do not stop a record loading.
     """
+    records, problems = _read_folder(folder, known_teams)
+    if errors(problems):
+        raise RecordsError(errors(problems))
+    return records
+
+
+def _read_folder(folder: Path, known_teams: set[str] | None) -> tuple[list[dict], list[Problem]]:
+    """(the records that passed, every problem and warning of every file)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise RecordsError([Problem(str(folder), None, None, "", "no such folder of project records")])
+        return [], [Problem(str(folder), None, None, "", "no such folder of project records")]
     records, problems = [], []
     first_with_id: dict[str, str] = {}
     for path in record_files(folder):
@@ -126,9 +151,7 @@ def load_folder(folder: Path, known_teams: set[str] | None) -> list[dict]:
         problems.extend(by_line(found))
         if record is not None:
             records.append(record)
-    if problems:
-        raise RecordsError(problems)
-    return records
+    return records, problems
 
 
 def _teams_problems(text: str, teams_path: Path) -> list[Problem]:
@@ -151,23 +174,21 @@ def _teams_problems(text: str, teams_path: Path) -> list[Problem]:
 def _team_ids_leniently(teams_path: Path) -> set[str] | None:
     """Team ids in a teams file that did not pass its checks, or None if it cannot be read."""
     try:
-        raw = yaml.safe_load(Path(teams_path).read_text(encoding="utf-8"))
+        raw = yamlfile.read(teams_path, ValueError, what="teams file")
         return {t["id"] for t in raw["teams"] if isinstance(t, dict) and isinstance(t.get("id"), str)}
     except Exception:  # noqa: BLE001 -- the teams file's own problems are already reported
         return None
 
 
 def check(records_dir: Path, teams_file: Path) -> list[Problem]:
-    """Every problem in data/teams.yml and the project records; [] when all is well."""
+    """Every problem in data/teams.yml and the project records, and the records' warnings
+    (Problem.warning; errors.errors() leaves them out); [] when all is well."""
     problems: list[Problem] = []
     try:
         known = {t["team_id"] for t in _teams.load(teams_file)["teams"]}
     except _teams.TeamsError as exc:
         problems.extend(_teams_problems(str(exc), Path(teams_file)))
         known = _team_ids_leniently(teams_file)
-    try:
-        load_folder(records_dir, known)
-    except RecordsError as exc:
-        problems.extend(exc.problems)
+    problems.extend(_read_folder(records_dir, known)[1])
     return problems
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from etl import config, db, pipeline, warehouse
 from etl.records import files, rows, teams
-from etl.records.errors import RecordsError
+from etl.records.errors import RecordsError, errors
 from etl.shared import identity
 from etl.warehouse import load
 
@@ -24,10 +24,13 @@ DEFAULT_RECORDS = config.DATA_DIR / "projects"
 
 
 def read(records_dir: Path, teams_file: Path) -> tuple[dict, list[dict]]:
-    """Teams (with members) and canonical records, checked; raises RecordsError listing every problem."""
+    """Teams (with members) and canonical records, checked; raises RecordsError listing every
+    problem. Warnings (a date far ahead) are logged and do not stop the records loading."""
     problems = files.check(records_dir, teams_file)
-    if problems:
-        raise RecordsError(problems)
+    if errors(problems):
+        raise RecordsError(errors(problems))
+    for warning in problems:
+        log.warning("project records: %s", warning)
     team_rows = teams.load(teams_file)
     known = {t["team_id"] for t in team_rows["teams"]}
     return team_rows, files.load_folder(records_dir, known) if Path(records_dir).exists() else []

@@ -6,6 +6,10 @@ field, per tag category, per stage (the date it was entered), per output kind (i
 per governance check and per impact figure. Every row is checked with the same checks as a
 record file (checks.validate) before anything is written; problems name the row (the header is
 row 1) and the column.
+
+A register is bounded before it is checked: at most REGISTER_MAX_BYTES on disk (and, for .xlsx,
+REGISTER_MAX_UNPACKED_BYTES unpacked, so a compressed bomb is refused unread), REGISTER_MAX_ROWS
+project rows, REGISTER_MAX_COLUMNS columns and CELL_MAX_CHARS characters in a cell.
 """
 from __future__ import annotations
 
@@ -14,13 +18,14 @@ import datetime as dt
 import difflib
 import io
 import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 from analyses import vocabulary
 from etl.records import fields
 from etl.records.checks import validate
-from etl.records.errors import Problem, RecordsError, parent
+from etl.records.errors import Problem, RecordsError, parent, short, show
 from etl.records.fields import Field
 from etl.records.yaml_writer import to_yaml
 
@@ -30,6 +35,11 @@ REQUIRED_COLUMNS = tuple(f.register_columns[0] for f in fields.RECORD if f.requi
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ORDINAL = {s.id: s.ordinal for s in vocabulary.current().stages}
 _NUMBERS = ("number", "count", "year")
+REGISTER_MAX_BYTES = 10_000_000           # the register file
+REGISTER_MAX_UNPACKED_BYTES = 100_000_000  # an .xlsx file's parts, unpacked
+REGISTER_MAX_ROWS = 10_000                # project rows under the header
+REGISTER_MAX_COLUMNS = 200                # columns holding anything
+CELL_MAX_CHARS = fields.TEXT_MAX          # characters in one cell
 
 
 # --- importing a register ------------------------------------------------------------------
@@ -77,9 +87,13 @@ def _as_date(value):
 
 
 def _read_register(path: Path, source: str) -> tuple[list[list], list[Problem]]:
-    """The register's rows (header first) as lists of cells."""
+    """The register's rows (header first) as lists of cells, within the bounds of the module."""
     if not path.is_file():
         return [], [Problem(source, None, None, "", "no such file")]
+    size = path.stat().st_size
+    if size > REGISTER_MAX_BYTES:
+        return [], [Problem(source, None, None, "", f"{size:,} bytes, over the {REGISTER_MAX_BYTES:,}-byte limit "
+                                                    "for a register; not read (split it into several)")]
     suffix = path.suffix.lower()
     if suffix == ".csv":
         raw = path.read_bytes()
@@ -88,25 +102,63 @@ def _read_register(path: Path, source: str) -> tuple[list[list], list[Problem]]:
         except UnicodeDecodeError as exc:
             return [], [Problem(source, None, None, "", f"not UTF-8 text (byte {exc.start}); "
                                                         "save the register as CSV UTF-8")]
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))], []
+        return _bounded_rows(csv.reader(io.StringIO(text, newline="")), source)
     if suffix == ".xlsx":
-        try:
-            import openpyxl
-        except ImportError:
-            return [], [Problem(source, None, None, "", "reading .xlsx needs the openpyxl package "
-                                                        "(pip install openpyxl), or save the register as CSV")]
-        try:
-            book = openpyxl.load_workbook(path, data_only=True)
-        except Exception as exc:  # noqa: BLE001 -- openpyxl raises many kinds for a damaged file
-            return [], [Problem(source, None, None, "", f"not a readable Excel workbook (.xlsx): {exc}")]
-        try:
-            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)], []
-        finally:
-            book.close()
+        return _read_xlsx(path, source)
     return [], [Problem(source, None, None, "", f"expected a .csv or .xlsx register, found {path.suffix or 'no'} "
                                                 "file type")]
 
 
+def _read_xlsx(path: Path, source: str) -> tuple[list[list], list[Problem]]:
+    try:
+        import openpyxl
+    except ImportError:
+        return [], [Problem(source, None, None, "", "reading .xlsx needs the openpyxl package "
+                                                    "(pip install openpyxl), or save the register as CSV")]
+    try:
+        with zipfile.ZipFile(path) as packed:
+            unpacked = sum(member.file_size for member in packed.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [], [Problem(source, None, None, "", f"not a readable Excel workbook (.xlsx): {exc}")]
+    if unpacked > REGISTER_MAX_UNPACKED_BYTES:
+        return [], [Problem(source, None, None, "", f"unpacks to {unpacked:,} bytes, over the "
+                                                    f"{REGISTER_MAX_UNPACKED_BYTES:,}-byte limit for a register; "
+                                                    "not read")]
+    try:
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except Exception as exc:  # noqa: BLE001 -- openpyxl raises many kinds for a damaged file
+        return [], [Problem(source, None, None, "", f"not a readable Excel workbook (.xlsx): {exc}")]
+    try:
+        return _bounded_rows(book.worksheets[0].iter_rows(values_only=True), source)
+    except Exception as exc:  # noqa: BLE001 -- a damaged sheet fails while its rows are read
+        return [], [Problem(source, None, None, "", f"not a readable Excel workbook (.xlsx): {exc}")]
+    finally:
+        book.close()
+
+
+def _bounded_rows(rows, source: str) -> tuple[list[list], list[Problem]]:
+    """The rows (trailing empty cells dropped), stopping at the first past a bound."""
+    out: list[list] = []
+    number = 0
+    try:
+        for number, row in enumerate(rows, 1):
+            cells = list(row)
+            while cells and (cells[-1] is None or cells[-1] == ""):
+                cells.pop()
+            if len(cells) > REGISTER_MAX_COLUMNS:
+                return [], [Problem(source, None, number, "", f"has {len(cells):,} columns; a register has at "
+                                                              f"most {REGISTER_MAX_COLUMNS}")]
+            if number > REGISTER_MAX_ROWS + 1:
+                return [], [Problem(source, None, number, "", f"more than {REGISTER_MAX_ROWS:,} rows under the "
+                                                              "header; split the register into several")]
+            out.append(cells)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            reason = f"a cell holds more than {csv.field_size_limit():,} characters; at most {CELL_MAX_CHARS:,}"
+        else:
+            reason = f"not readable as CSV: {exc}"
+        return [], [Problem(source, None, number + 1, "", reason)]
+    return out, []
 
 
 def _record_from_row(cells: dict) -> tuple[dict, dict[str, str]]:
@@ -241,15 +293,15 @@ def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, 
                 problems.append(Problem(source, None, 1, "", f"column {i + 1} has values but no name in the header"))
             continue
         if name in index:
-            problems.append(Problem(source, None, 1, name, f"column {name!r} appears twice (columns {index[name] + 1} "
-                                                           f"and {i + 1}); expected each column once"))
+            problems.append(Problem(source, None, 1, short(name), f"column {show(name)} appears twice (columns "
+                                    f"{index[name] + 1} and {i + 1}); expected each column once"))
             continue
         index[name] = i
         if name not in COLUMNS:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            problems.append(Problem(source, None, 1, name, f"unknown column {name!r}; {hint}(the columns are listed "
-                                                           "in data/projects/README.md; nothing is dropped silently)"))
+            problems.append(Problem(source, None, 1, short(name), f"unknown column {show(name)}; {hint}(the columns "
+                                    "are listed in data/projects/README.md; nothing is dropped silently)"))
     for name in REQUIRED_COLUMNS:
         if name not in index:
             problems.append(Problem(source, None, 1, name, f"required column {name!r} is missing"))
@@ -261,6 +313,12 @@ def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, 
     for number, cells in enumerate(rows[1:], 2):
         values = {name: _cell(cells[i]) if i < len(cells) else None for name, i in index.items()}
         if all(v is None for v in values.values()):
+            continue
+        too_long = [Problem(source, None, number, name, f"{show(value)} is {len(value):,} characters long; a cell "
+                                                        f"holds at most {CELL_MAX_CHARS:,}")
+                    for name, value in values.items() if isinstance(value, str) and len(value) > CELL_MAX_CHARS]
+        if too_long:
+            problems.extend(too_long)
             continue
         record, columns = _record_from_row(values)
         canonical, found = validate(record, source=source, known_teams=known_teams, row=number)

@@ -13,7 +13,9 @@ with leftover IPython syntax) is read line by line: a line outside any string th
 full syntax of an import statement. Notebooks are JSON (nbformat 4, or 3 with worksheets);
 only code cells are read, each separately, after IPython magics and shell escapes are blanked.
 
-The import-name -> distribution mapping (`PIL` -> `pillow`) lives in data/import_names.yml.
+The import-name -> distribution mapping (`PIL` -> `pillow`) lives in data/import_names.yml,
+read by the bounded YAML reader (etl.shared.yamlfile). Files over MAX_SOURCE_BYTES, notebooks
+included, are not read, and a notebook nested too deeply for the JSON reader is a problem.
 """
 from __future__ import annotations
 
@@ -26,9 +28,11 @@ from pathlib import Path
 import yaml
 from packaging.utils import canonicalize_name
 
+from etl.shared import yamlfile
+
 ROOT = Path(__file__).resolve().parents[2]
 
-MAX_SOURCE_BYTES = 1_000_000  # callers skip bigger files; infer() skips them too, with a problem
+MAX_SOURCE_BYTES = 1_000_000  # a .py file or notebook (its JSON); callers skip bigger ones, infer() too, with a problem
 MAX_FILES = 200  # callers read at most this many source files per repository
 
 PYTHON = "python"
@@ -435,18 +439,17 @@ def load_mapping(path: Path = ROOT / "data" / "import_names.yml") -> dict[str, s
     ImportsError naming the file.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return dict(FALLBACK_MAPPING)
-    except UnicodeDecodeError as exc:
-        raise ImportsError(str(path), f"not UTF-8 text (byte {exc.start})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yamlfile.load(yamlfile.read_text(path, ValueError, what="import-name mapping"))
+    except ValueError as exc:  # too large, or not UTF-8
+        raise ImportsError(str(path), str(exc).removeprefix(f"{path}: ")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise ImportsError(str(path), f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        kind = "past a bound of the YAML reader" if isinstance(exc, yamlfile.LimitError) else "not valid YAML"
+        raise ImportsError(str(path), f"{kind}{where}: {getattr(exc, 'problem', None) or exc}") from None
     imports = data.get("imports") if isinstance(data, dict) else None
     if not isinstance(imports, dict):
         raise ImportsError(str(path), "expected a mapping under `imports:`")

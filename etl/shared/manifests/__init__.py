@@ -18,7 +18,8 @@ Pipfile, setup.cfg, setup.py), conda.py (environment.yml), r.py (DESCRIPTION, re
 npm.py (package.json); common.py the error and the row collector, decoding.py decode().
 
 Errors: a file whose syntax cannot be read (TOML, JSON, YAML, setup.cfg, setup.py) raises
-ManifestError naming the path and the line. Inside a readable file, entries that cannot be
+ManifestError naming the path and the line; so does a file over MAX_MANIFEST_BYTES, one nested
+too deeply, and a YAML file past the bounds of etl.shared.yamlfile (an alias bomb). Inside a readable file, entries that cannot be
 read (a requirement line pip would reject, a malformed PEP 508 string, a dependency table
 of the wrong type) are skipped when anything else in the file could be read, and raise
 ManifestError (naming the first bad entry and its line, when known) when nothing could.
@@ -115,7 +116,10 @@ def parse(path: str, text: str) -> list[dict]:
     text = text.removeprefix("\ufeff")
     out = Collector(path)
     if text.strip():
-        _PARSERS[kind](out, text)
+        try:
+            _PARSERS[kind](out, text)
+        except RecursionError:  # JSON or TOML nested thousands deep; YAML's reader stops earlier
+            raise ManifestError(path, "nested too deeply to read (brackets or tables inside one another)") from None
     return out.rows()
 
 
@@ -144,7 +148,7 @@ def provides(path: str, text: str) -> list[dict]:
     ecosystem, read_name = _PUBLISHED[kind]
     try:
         name = read_name(text.removeprefix("\ufeff"))
-    except (ValueError, SyntaxError, configparser.Error, AttributeError):
+    except (ValueError, SyntaxError, configparser.Error, AttributeError, RecursionError):
         return []
     if not isinstance(name, str) or not name.strip():
         return []

@@ -5,6 +5,7 @@ import re
 
 import yaml
 
+from etl.shared import yamlfile
 from etl.shared.manifests.common import Collector, first_line, line_of
 from etl.shared.manifests.python import requirements_into
 
@@ -32,9 +33,12 @@ def _conda_spec(rest: str) -> str | None:
 
 
 def parse_conda_env(out: Collector, text: str) -> None:
-    """environment.yml: conda packages (r-* as CRAN packages) and the lines of its pip entry."""
+    """environment.yml: conda packages (r-* as CRAN packages) and the lines of its pip entry,
+    read by the bounded YAML loader (etl.shared.yamlfile: no alias bombs, no deep nesting)."""
     try:
-        data = yaml.safe_load(text)
+        data = yamlfile.load(text)
+    except yamlfile.LimitError as exc:
+        raise out.fail(exc.problem, exc.problem_mark.line + 1 if exc.problem_mark is not None else None) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or first_line(str(exc))
