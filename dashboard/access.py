@@ -10,6 +10,14 @@ the `[access]` section gives each signed-in person a role:
 
 Each role is granted by e-mail domain, by explicit e-mail address, or by a value of the groups
 claim, and includes the roles before it. Someone signed in whom no rule matches is refused.
+Only an e-mail address the identity provider vouches for may match a domain or address rule
+(`verified_email`): `email_verified` true (the OpenID Connect standard claim), or, from Microsoft
+Entra ID, which does not send `email_verified`, the optional claim `xms_edov` true (the address's
+domain is verified by its owner) or the address listed in `verified_primary_email` or
+`verified_secondary_email`. Anything else (the claim false, absent or unreadable) is unverified:
+anyone can put any address on an account at some providers, so it matches no rule, and the
+person is refused with a message saying why. Groups come from the provider itself and match
+as they are.
 GitHub logins are shown only where the privacy setting (DSA_SHOW_LOGINS) allows them and the
 person's role is listed in `[access] show_logins_to` (default: operators only).
 
@@ -28,6 +36,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from etl import config
+from etl.shared import redaction
 
 ROLES = ("viewer", "contributor", "operator")  # each includes the ones before it
 
@@ -56,14 +65,38 @@ class Rules:
     provider: str | None = None
 
     def role_for(self, claims: Mapping) -> str | None:
-        """The highest role the claims match, or None."""
+        """The highest role the claims match, or None. The e-mail address takes part only when
+        verified (see `verified_email`)."""
         groups = claims.get(self.groups_claim) or []
         groups = {str(g) for g in (groups if isinstance(groups, (list, tuple)) else [groups])}
+        email = verified_email(claims)
         for role in reversed(ROLES):
             rule = self.roles.get(role)
-            if rule and rule.matches(claims.get("email"), groups):
+            if rule and rule.matches(email, groups):
                 return role
         return None
+
+
+def verified_email(claims: Mapping) -> str | None:
+    """The `email` claim when the provider says it is verified, else None.
+
+    Verified means: `email_verified` is true (a JSON true, or the text "true" some providers
+    send); or, from Microsoft Entra ID, `xms_edov` is true, or the address is one of
+    `verified_primary_email` / `verified_secondary_email` (each a string or a list)."""
+    email = claims.get("email")
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    if _true(claims.get("email_verified")) or _true(claims.get("xms_edov")):
+        return email
+    listed = set()
+    for name in ("verified_primary_email", "verified_secondary_email"):
+        value = claims.get(name) or []
+        listed |= {str(v).strip().lower() for v in (value if isinstance(value, (list, tuple)) else [value])}
+    return email if email.strip().lower() in listed else None
+
+
+def _true(value) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def parse_rules(section: Mapping | None) -> Rules:
@@ -101,6 +134,7 @@ class Viewer:
 
     sign_in: bool                 # sign-in is configured
     email: str | None = None
+    email_verified: bool = False  # the provider vouches for `email` (see verified_email)
     name: str | None = None
     role: str | None = None       # with sign-in: their role (None: refused)
     rules: Rules = field(default_factory=Rules)
@@ -128,9 +162,23 @@ class Viewer:
 
 def _secrets() -> dict:
     try:
-        return {key: st.secrets[key] for key in st.secrets}
+        found = {key: st.secrets[key] for key in st.secrets}
     except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):  # no secrets file: no sign-in
         return {}
+    redaction.remember(*_secret_values(found.get("auth") or {}))
+    return found
+
+
+def _secret_values(section: Mapping) -> list[str]:
+    """The sign-in's secrets (client secrets, the cookie secret), at any depth of [auth], so that
+    nothing the dashboard shows or logs can carry them."""
+    found = []
+    for key, value in section.items():
+        if isinstance(value, Mapping):
+            found += _secret_values(value)
+        elif isinstance(value, str) and redaction.secret_name(key):
+            found.append(value)
+    return found
 
 
 def current() -> Viewer:
@@ -142,13 +190,15 @@ def current() -> Viewer:
     if not st.user.get("is_logged_in"):
         return Viewer(sign_in=True, rules=rules)
     claims = st.user.to_dict()
-    return Viewer(sign_in=True, email=claims.get("email"), name=claims.get("name"), role=rules.role_for(claims),
-                  rules=rules)
+    return Viewer(sign_in=True, email=claims.get("email"), email_verified=verified_email(claims) is not None,
+                  name=claims.get("name"), role=rules.role_for(claims), rules=rules)
 
 
 def gate() -> Viewer:
     """Run before any page: with sign-in on, ask signed-out people to sign in and refuse those no
-    rule matches (the run stops there); show who is signed in, with sign-out, in the sidebar."""
+    rule matches (the run stops there); show who is signed in, with sign-out, in the sidebar.
+    The name and address come from the provider: shown with `st.text`, never as Markdown (which
+    would load an image or make a link written in them)."""
     try:
         viewer = current()
     except AccessError as exc:
@@ -158,6 +208,7 @@ def gate() -> Viewer:
         return viewer
     login = (lambda: st.login(viewer.rules.provider)) if viewer.rules.provider else st.login
     who = viewer.name or viewer.email or "you"
+    address = viewer.email or "no e-mail address given"
 
     def sign_in_page():
         st.title("Assembly Insights")
@@ -167,10 +218,16 @@ def gate() -> Viewer:
 
     def refused_page():
         st.title("Assembly Insights")
-        st.error(f"You are signed in as **{who}** ({viewer.email or 'no e-mail address given'}), but this "
-                 "dashboard has no role for that account. Ask the Assembly's dashboard operators to add your "
-                 "e-mail address, your organisation's domain or one of your groups to the access rules.",
-                 icon=":material/block:")
+        if viewer.email and not viewer.email_verified:
+            st.error("Your sign-in provider does not say that this account's e-mail address is verified, so it "
+                     "cannot match the access rules (an unverified address could belong to anyone). Verify the "
+                     "address with your provider, or ask the Assembly's dashboard operators to give one of your "
+                     "groups access.", icon=":material/block:")
+        else:
+            st.error("This dashboard has no role for this account. Ask the Assembly's dashboard operators to add "
+                     "your e-mail address, your organisation's domain or one of your groups to the access rules.",
+                     icon=":material/block:")
+        st.text(f"Signed in as {who} ({address})")
         st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
 
     if not viewer.allowed:
@@ -179,6 +236,6 @@ def gate() -> Viewer:
         st.navigation([st.Page(only, title="Sign in", url_path="sign-in", default=True)], position="hidden").run()
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as **{who}** · {viewer.role}")
+        st.text(f"Signed in as {who} · {viewer.role}")
         st.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
     return viewer

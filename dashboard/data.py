@@ -17,6 +17,7 @@ import streamlit as st
 
 from analyses import queries, stored
 from etl import config, warehouse
+from etl.shared import redaction
 from etl.warehouse import freshness
 
 
@@ -187,6 +188,19 @@ def _freshness(path: str, file_version: str):
 
 
 def freshness_problems() -> list[str]:
-    """Why the data may not be current (a failed last run, or live data older than allowed)."""
+    """Why the data may not be current (a failed last run, or live data older than allowed);
+    redacted again (the ETL redacts what it stores), as every run message the pages show."""
     path = warehouse_file()
-    return _freshness(str(path), version(path)).problems(freshness.utcnow())
+    clean = redaction.redactor()
+    return [clean(p) for p in _freshness(str(path), version(path)).problems(freshness.utcnow())]
+
+
+def redacted(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text value redacted (run messages, problem details), for display."""
+    clean = redaction.redactor()
+    out = frame.copy()
+    for column in out.columns:
+        texts = out[column].map(lambda v: isinstance(v, str))
+        if texts.any():
+            out[column] = out[column].map(lambda v: clean(v) if isinstance(v, str) else v)
+    return out

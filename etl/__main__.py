@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl import config, warehouse
+from etl.shared import redaction
 from etl.warehouse import dictionary, freshness
 
 log = logging.getLogger("etl")
@@ -153,7 +154,7 @@ def cmd_status(args) -> int:
                    if not pd.isna(v)]
         print(f"  {r.started_at:%Y-%m-%d %H:%M:%S}  {r.source:<8} {r.status:<9} {took:6.1f} s  {', '.join(figures)}")
         if isinstance(r.message, str) and r.message:
-            print(f"      {r.message}")
+            print(f"      {redaction.redact(r.message)}")
     if runs.empty:
         print("  (none)")
     print("\nRows per table:")
@@ -177,7 +178,7 @@ def cmd_status(args) -> int:
         problems.insert(0, "No run is logged")
     print()
     for problem in problems:
-        print(f"PROBLEM: {problem}.")
+        print(f"PROBLEM: {redaction.redact(problem)}.")
     if not problems:
         print("OK: the last run succeeded" + (" (demo data: a fixed snapshot, its age is not checked)."
                                               if fresh.contents == "demo" else " and the data is fresh."))
@@ -370,7 +371,7 @@ def cmd_person_key(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    redaction.install_logging(logging.INFO, "%(asctime)s %(levelname)s %(message)s")  # every line redacted
     args = parser().parse_args(argv)
     try:
         return args.func(args)

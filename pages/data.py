@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import access, charts, data, filters, operations
 from etl import config
+from etl.shared import redaction
 
 f = filters.current()
 st.title("Data and refreshes")
@@ -47,19 +48,19 @@ else:
             (st.success if state["exit_code"] == 0 else st.warning)(
                 f"The last refresh started here {meaning}. Reload the page to see new data.")
         with st.expander("Log of the last refresh started here", expanded=active):
-            st.code("\n".join(state["lines"]) or "(empty)", language=None)
+            st.code(redaction.redact("\n".join(state["lines"])) or "(empty)", language=None)
 
     follow()
 
 st.subheader("Sources", anchor=False)
-sources = data.query("source_status")
+sources = data.redacted(data.query("source_status"))
 st.dataframe(sources, hide_index=True, column_config={
     "source": "Source", "last_status": "Last run", "last_run": st.column_config.DatetimeColumn("Finished", format="D MMM YYYY HH:mm"),
     "last_success": st.column_config.DatetimeColumn("Last success", format="D MMM YYYY HH:mm"),
     "runs": "Runs", "failed": "Failed", "partial": "Partial", "last_message": "Last message"})
 
 st.subheader("Run history", anchor=False)
-history = data.query("run_history", max_runs=200)
+history = data.redacted(data.query("run_history", max_runs=200))
 if not history.empty:
     fig = px.scatter(history, x="started_at", y="seconds", color="status", symbol="source",
                      color_discrete_map={"succeeded": "#007F3B", "partial": "#FFB81C", "failed": "#D5281B"},
@@ -81,7 +82,7 @@ st.dataframe(history, hide_index=True, column_config={
     "message": st.column_config.TextColumn("Message", width="large")})
 
 st.subheader("Data-quality checks", anchor=False)
-quality = data.query("data_quality", as_of=f.period.end, months=6)
+quality = data.redacted(data.query("data_quality", as_of=f.period.end, months=6))
 checks = ["Repositories mapped to no team", "Projects without repositories", "Projects gone stale",
           "People without a team membership", "Identities that look like one person", "Files that could not be read",
           "Repositories that could not be fetched", "Repositories not refreshed (earlier data kept)",

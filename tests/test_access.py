@@ -1,5 +1,6 @@
 """Sign-in and roles: the rules that give a role, and what each role sees and may do in the app
-(AppTest with `at.user`), including the refusal of someone no rule matches."""
+(AppTest with `at.user`), including the refusal of someone no rule matches and of an e-mail
+address the provider does not say is verified."""
 from __future__ import annotations
 
 import pytest
@@ -15,23 +16,51 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 ACCESS = {"viewer": {"domains": ["nhs.net"]},
           "contributor": {"emails": ["Lead.Analyst@example.nhs.uk"]},
           "operator": {"groups": ["dsa-operators"]}}
-VIEWER = {"is_logged_in": True, "email": "a.viewer@nhs.net", "name": "A Viewer"}
-CONTRIBUTOR = {"is_logged_in": True, "email": "lead.analyst@example.nhs.uk", "name": "Lead Analyst"}
+VIEWER = {"is_logged_in": True, "email": "a.viewer@nhs.net", "email_verified": True, "name": "A Viewer"}
+CONTRIBUTOR = {"is_logged_in": True, "email": "lead.analyst@example.nhs.uk", "email_verified": True,
+               "name": "Lead Analyst"}
 OPERATOR = {"is_logged_in": True, "email": "ops@example.nhs.uk", "name": "Ops", "groups": ["staff", "dsa-operators"]}
-STRANGER = {"is_logged_in": True, "email": "someone@example.com", "name": "Someone Else"}
+STRANGER = {"is_logged_in": True, "email": "someone@example.com", "email_verified": True, "name": "Someone Else"}
+UNVERIFIED = {"is_logged_in": True, "email": "someone@nhs.net", "email_verified": False, "name": "Some One"}
 
 
 # --- the rules --------------------------------------------------------------------------------
 
 def test_each_kind_of_rule_gives_its_role_and_the_highest_role_wins():
     rules = access.parse_rules(ACCESS)
-    assert rules.role_for({"email": "A.Viewer@NHS.net"}) == "viewer"
-    assert rules.role_for({"email": "lead.analyst@example.nhs.uk"}) == "contributor"
+    assert rules.role_for({"email": "A.Viewer@NHS.net", "email_verified": True}) == "viewer"
+    assert rules.role_for({"email": "lead.analyst@example.nhs.uk", "email_verified": True}) == "contributor"
     assert rules.role_for({"email": "x@elsewhere.org", "groups": ["dsa-operators"]}) == "operator"
-    assert rules.role_for({"email": "lead.analyst@example.nhs.uk", "groups": ["dsa-operators"]}) == "operator"
-    assert rules.role_for({"email": "someone@example.com", "groups": ["staff"]}) is None
+    assert rules.role_for({"email": "lead.analyst@example.nhs.uk", "email_verified": True,
+                           "groups": ["dsa-operators"]}) == "operator"
+    assert rules.role_for({"email": "someone@example.com", "email_verified": True, "groups": ["staff"]}) is None
     assert rules.role_for({}) is None
-    assert rules.role_for({"email": "nhs.net"}) is None  # a bare domain is not an address in it
+    assert rules.role_for({"email": "nhs.net", "email_verified": True}) is None  # a bare domain is not an address
+
+
+@pytest.mark.parametrize("claims, verified", [
+    ({"email_verified": True}, True),
+    ({"email_verified": "true"}, True),            # some providers send the text
+    ({"email_verified": False}, False),
+    ({"email_verified": "false"}, False),
+    ({"email_verified": 1}, False),                # only a true boolean or "true" counts
+    ({}, False),                                   # absent: unverified
+    ({"xms_edov": True}, True),                    # Microsoft Entra: the domain owner verified it
+    ({"xms_edov": False}, False),
+    ({"verified_primary_email": ["Someone@NHS.net"]}, True),
+    ({"verified_secondary_email": "someone@nhs.net"}, True),
+    ({"verified_primary_email": ["other@nhs.net"]}, False),
+])
+def test_only_a_verified_address_matches_domain_and_address_rules(claims, verified):
+    rules = access.parse_rules({"viewer": {"domains": ["nhs.net"]}, "contributor": {"emails": ["someone@nhs.net"]}})
+    role = rules.role_for({"email": "someone@nhs.net", **claims})
+    assert role == ("contributor" if verified else None)
+    assert (access.verified_email({"email": "someone@nhs.net", **claims}) is not None) is verified
+
+
+def test_groups_match_whether_or_not_the_address_is_verified():
+    rules = access.parse_rules(ACCESS)
+    assert rules.role_for({"email": "x@nhs.net", "email_verified": False, "groups": ["dsa-operators"]}) == "operator"
 
 
 def test_a_custom_groups_claim_and_a_single_group_value():
@@ -54,12 +83,13 @@ def test_malformed_rules_are_refused_with_the_setting_named(section, message):
 
 # --- the app, per role ---------------------------------------------------------------------------
 
-def signed_in_app(db, monkeypatch, user: dict | None, script: str | None = None, access_rules=None, **env) -> AppTest:
+def signed_in_app(db, monkeypatch, user: dict | None, script: str | None = None, access_rules=None, auth=None,
+                  **env) -> AppTest:
     monkeypatch.setenv("DSA_DB", str(db))
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     at = AppTest.from_file(str(ENTRY), default_timeout=60)
-    at.secrets["auth"] = AUTH
+    at.secrets["auth"] = auth or AUTH
     at.secrets["access"] = access_rules or ACCESS
     at.user = user if user is not None else {"is_logged_in": False}
     at.run()
@@ -76,7 +106,13 @@ def overview_shown(at) -> bool:
 
 def texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
-                     + [i.value for i in at.info])
+                     + [i.value for i in at.info] + [t.value for t in at.text])
+
+
+def markdown(at) -> str:
+    """Everything on the page that Streamlit renders as Markdown."""
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
+                      + [i.value for i in at.info] + [t.value for t in at.title])
 
 
 def test_signed_out_people_are_asked_to_sign_in_and_see_nothing_else(demo_db, monkeypatch):
@@ -88,15 +124,35 @@ def test_signed_out_people_are_asked_to_sign_in_and_see_nothing_else(demo_db, mo
 
 def test_someone_no_rule_matches_is_refused_with_a_way_out(demo_db, monkeypatch):
     at = signed_in_app(demo_db, monkeypatch, STRANGER)
-    assert "no role for that account" in texts(at) and "someone@example.com" in texts(at)
+    assert "no role for this account" in texts(at) and "Signed in as Someone Else (someone@example.com)" in texts(at)
     assert [b.label for b in at.button] == ["Sign out"]
     assert not overview_shown(at) and not at.get("plotly_chart")
+
+
+def test_an_unverified_address_in_a_granted_domain_is_refused_saying_why(demo_db, monkeypatch):
+    at = signed_in_app(demo_db, monkeypatch, UNVERIFIED)
+    assert "does not say that this account's e-mail address is verified" in texts(at)
+    assert "no role for this account" not in texts(at)
+    assert [b.label for b in at.button] == ["Sign out"]
+    assert not overview_shown(at) and not at.get("plotly_chart")
+    verified = signed_in_app(demo_db, monkeypatch, {**UNVERIFIED, "email_verified": True})
+    assert overview_shown(verified) and "verified" not in texts(verified)
+
+
+def test_the_name_from_the_sign_in_is_shown_as_text_not_markdown(demo_db, monkeypatch):
+    name = "Mal ![x](http://127.0.0.1:9/t.png) **Bold** <b>b</b>"
+    at = signed_in_app(demo_db, monkeypatch, {**VIEWER, "name": name})
+    assert f"Signed in as {name} · viewer" in [t.value for t in at.sidebar.text]
+    assert "Mal" not in markdown(at)
+    refused = signed_in_app(demo_db, monkeypatch, {**STRANGER, "name": name})
+    assert f"Signed in as {name} (someone@example.com)" in [t.value for t in refused.text]
+    assert "Mal" not in markdown(refused)
 
 
 def test_a_viewer_sees_the_dashboards_but_not_the_form_the_refresh_or_logins(demo_db, monkeypatch):
     at = signed_in_app(demo_db, monkeypatch, VIEWER, DSA_REFRESH_USERS="*", DSA_SHOW_LOGINS="true")
     assert overview_shown(at) and any("Activity by team" in h.value for h in at.html)
-    assert any("Signed in as **A Viewer** · viewer" in c.value for c in at.sidebar.caption)
+    assert "Signed in as A Viewer · viewer" in [t.value for t in at.sidebar.text]
     assert "Sign out" in [b.label for b in at.sidebar.button]
     at.switch_page(page("projects.py")).run()
     assert "needs the contributor role" in texts(at) and not at.get("form")

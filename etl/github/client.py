@@ -29,6 +29,7 @@ import requests
 import urllib3
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException, UnknownObjectException
 
+from etl.shared import redaction
 from etl.source_config import DEFAULT_API_URL, GitHubSettings
 
 log = logging.getLogger("etl.github")
@@ -173,7 +174,8 @@ class Client:
         return None if remaining < 0 else remaining
 
     def redact(self, text: str) -> str:
-        """Text with the token (if any) replaced, safe for logs, errors and the warehouse."""
+        """Text with the token (if any) and every other secret replaced, safe for logs, errors and
+        the warehouse."""
         return redact(text, self.token)
 
     def check_links(self, raw: dict) -> None:
@@ -196,7 +198,7 @@ class Client:
     def describe(self, exc: BaseException) -> str | None:
         """One line for a network failure or a refused link, or None for anything else."""
         if isinstance(exc, ConnectionProblem):
-            return str(exc)
+            return self.redact(str(exc))
         if isinstance(exc, (requests.exceptions.RequestException, urllib3.exceptions.HTTPError)):
             return self.redact(describe_network_error(exc, self.api_url))
         refused = refused_link(exc)
@@ -224,10 +226,8 @@ def foreign_answer(exc: GithubException) -> str:
 
 
 def redact(text: str, token: str | None) -> str:
-    text = str(text)
-    if token:
-        text = text.replace(token, "***")
-    return re.sub(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(token|bearer)\s+[^\s'\",}]+", r"\1\2 ***", text)
+    """`text` with the token and anything else secret-shaped replaced (etl.shared.redaction)."""
+    return redaction.redact(text, [token])
 
 
 def api_url(settings: GitHubSettings) -> str:

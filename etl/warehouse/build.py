@@ -22,6 +22,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from etl.db import run
+from etl.shared import redaction
 from etl.warehouse.read import _sql_str
 from etl.warehouse.schema import apply_schema, check_integrity, row_counts, table_names
 
@@ -81,7 +82,9 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
     it once). `derive(b)` runs after the body, before the checks: the steps every build ends
     with (etl.pipeline.derive). Any exception in the body, or an integrity problem found
     afterwards, leaves the live file's data exactly as it was; the failed run is added to its
-    etl_runs log, with the error passed through `redact` (so no secret reaches the warehouse).
+    etl_runs log. Every etl_runs row written (message, repos_detail) goes through `redact` (the
+    caller's: a token it holds) and etl.shared.redaction (anything secret-shaped), and earlier
+    rows carried over are redacted again, so no secret reaches the warehouse.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,13 +109,14 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
         b = Build(con=con, path=path, tmp_path=tmp_path, source=source,
                   run_id=new_run_id(started), started_at=started)
         yield b
-        _finish(b, derive)
+        _finish(b, derive, redact)
         con.close()
         os.replace(tmp_path, path)
     except BaseException as exc:
         con.close()
         if path.exists():
-            _record_failure(path, source, started, redact(f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)))
+            message = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
+            _record_failure(path, source, started, redaction.redact(redact(message)))
         raise
     finally:
         for leftover in (tmp_path, Path(str(tmp_path) + ".wal")):
@@ -121,9 +125,9 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
         lock.release()
 
 
-def _finish(b: Build, derive: Callable[[Build], None] | None) -> None:
-    """Derive what the build's data implies, check the new warehouse, log the run in it, make it
-    durable."""
+def _finish(b: Build, derive: Callable[[Build], None] | None, redact: Callable[[str], str]) -> None:
+    """Derive what the build's data implies, check the new warehouse, log the run in it (redacted),
+    make it durable."""
     # One moment for the run: whatever `derive` stores per period must use the periods the
     # dashboard will derive from the run's data_as_of, even for a build that finishes after midnight.
     b.data_as_of = b.data_as_of or utcnow()
@@ -141,7 +145,9 @@ def _finish(b: Build, derive: Callable[[Build], None] | None) -> None:
         if "etl_runs" in table_names(b.con, "previous"):
             run(b.con, "INSERT OR IGNORE INTO etl_runs BY NAME SELECT * FROM previous.etl_runs")
         run(b.con, "DETACH previous")
+        _redact_runs(b.con)
     finished = utcnow()
+    message, detail = b.stats.get("message"), b.stats.get("repos_detail")
     counts = row_counts(b.con)
     counts["etl_runs"] += 1
     run(
@@ -153,11 +159,20 @@ def _finish(b: Build, derive: Callable[[Build], None] | None) -> None:
         [b.run_id, b.source, b.started_at, finished, b.status, b.data_as_of,
          b.stats.get("repos_seen"), b.stats.get("repos_changed"), b.stats.get("commits_added"),
          b.stats.get("api_requests"), b.stats.get("rate_limit_remaining"),
-         json.dumps(counts, sort_keys=True), b.stats.get("message"),
+         json.dumps(counts, sort_keys=True), None if message is None else redaction.redact(redact(message)),
          b.stats.get("repos_kept"), b.stats.get("repos_skipped"), b.stats.get("repos_removed"),
-         b.stats.get("removals_confirmed"), b.stats.get("repos_detail")],
+         b.stats.get("removals_confirmed"), None if detail is None else redaction.redact_json(redact(detail))],
     )
     run(b.con, "CHECKPOINT")
+
+
+def _redact_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Redact the messages and details of the runs carried over from the live warehouse (written
+    before a secret was recognised as one, or by an earlier version)."""
+    redact = redaction.for_sql(con)
+    run(con, f"UPDATE etl_runs SET message = {redact.expression('message')}, "
+             f"repos_detail = {redact.json('repos_detail')} "
+             "WHERE message IS NOT NULL OR repos_detail IS NOT NULL")
 
 
 def _record_failure(path: Path, source: str, started: dt.datetime, message: str) -> None:

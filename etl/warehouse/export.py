@@ -6,8 +6,8 @@ One file per table (`DIR/<table>.parquet`), except commits, partitioned by year
 `schema.json` lists every table with its columns, types, descriptions and row count, and
 `schema.sql` is the contract the tables were built from. The export is written into a new
 folder and swapped in whole, so a reader never sees half of one. People's GitHub logins are
-left out (the column is empty) unless DSA_SHOW_LOGINS allows them; nothing secret is in the
-warehouse to export.
+left out (the column is empty) unless DSA_SHOW_LOGINS allows them. Nothing secret is stored in
+the warehouse, and every text value is redacted again on its way out (etl.shared.redaction).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from etl import config, warehouse
+from etl.shared import redaction
 
 PARTITIONED = {"commits": "year(authored_at)"}
 
@@ -40,10 +41,11 @@ def parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
     con = warehouse.open_read_only(db_path)
     try:
         tables = warehouse.table_names(con, "warehouse")
+        redact = redaction.for_sql(con)
         described = _columns(con)
         counts, manifest = {}, {}
         for table in tables:
-            select = _select(table, described[table])
+            select = _select(table, described[table], redact)
             if table in PARTITIONED:
                 target = staging / table
                 con.execute(f"COPY (SELECT *, {PARTITIONED[table]} AS year FROM ({select})) TO '{_sql(target)}' "
@@ -81,12 +83,12 @@ def _columns(con) -> dict[str, dict]:
     return out
 
 
-def _select(table: str, described: dict) -> str:
-    names = [c["name"] for c in described["columns"]]
-    if table == "people" and not config.show_logins():
-        return "SELECT " + ", ".join('NULL::VARCHAR AS github_login' if n == "github_login" else f'"{n}"'
-                                     for n in names) + ' FROM warehouse."people"'
-    return f'SELECT * FROM warehouse."{table}"'
+def _select(table: str, described: dict, redact: redaction.SqlRedaction) -> str:
+    """Every column of `table`, text redacted; people's logins left empty unless allowed."""
+    hide_logins = table == "people" and not config.show_logins()
+    columns = ["NULL::VARCHAR AS github_login" if hide_logins and c["name"] == "github_login"
+               else redact.column(c["name"], c["type"]) for c in described["columns"]]
+    return "SELECT " + ", ".join(columns) + f' FROM warehouse."{table}"'
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
