@@ -15,6 +15,7 @@ from dashboard import access, data, filters
 from etl import warehouse
 from etl.config import ROOT
 from publish import theme
+from publish.text import plain
 
 # The icon is served by the app itself: a Material icon would be fetched from Google on every visit.
 st.set_page_config(page_title="Assembly Insights", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.svg"), layout="wide")
@@ -40,7 +41,7 @@ try:
     status = data.query("data_status")
     teams = data.query("team_list")
 except duckdb.Error as exc:
-    st.error(f"The warehouse at `{path}` could not be read: {exc}\n\n"
+    st.error(f"The warehouse at `{path}` could not be read: {plain(exc)}\n\n"
              "Rebuild it with `python -m etl demo`, or point `DSA_DB` at a warehouse built by this version.")
     st.stop()
 if status.empty:
@@ -54,11 +55,11 @@ current = filters.sidebar(teams, periods.available(first_day, as_of))
 
 with st.sidebar:
     st.caption(f"Data as of **{latest.data_as_of:%d %b %Y %H:%M}** UTC "
-               f"({latest.source}, built {latest.finished_at:%d %b %Y %H:%M:%S})")
+               f"({plain(latest.source)}, built {latest.finished_at:%d %b %Y %H:%M:%S})")
 
 warnings = data.freshness_problems()
 if warnings:
-    st.warning("**Check before relying on these figures.** " + " ".join(f"{w}." for w in warnings)
+    st.warning("**Check before relying on these figures.** " + " ".join(f"{plain(w)}." for w in warnings)
                + " The Data page has the run history.", icon=":material/schedule:")
 
 if latest.contents == "demo":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -15,8 +16,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data
-from publish import printing, theme
-from publish.text import slug
+from publish import printing, report, theme
+from publish.text import plain, slug, spreadsheet_safe
 
 NO_BROWSER = f"PNG and SVG {printing.NO_BROWSER}."
 
@@ -34,20 +35,29 @@ def image(fig: go.Figure, fmt: str, *, width: int = 1200, height: int | None = N
 
 def html(fig: go.Figure, title: str) -> bytes:
     """A standalone page with plotly.js inside: interactive, and needs no internet."""
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{report.CONTENT_POLICY}">'
     return fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False},
                        default_width="100%", div_id="chart").replace(
-        "<head>", f"<head><title>{_escape(title)}</title>", 1).encode("utf-8")
+        "<head>", f"<head>{policy}<title>{_escape(title)}</title>", 1).encode("utf-8")
 
 
 def xlsx(data: pd.DataFrame, sheet: str = "data") -> bytes:
+    """The table as an Excel workbook: text that Excel would take for a formula starts with a
+    quote (publish.text.spreadsheet_safe), numbers and dates keep their types."""
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        _for_excel(data).to_excel(writer, sheet_name=sheet[:31], index=False)
+        spreadsheet_safe(_for_excel(data)).to_excel(writer, sheet_name=_sheet_name(sheet), index=False)
     return out.getvalue()
 
 
 def csv(data: pd.DataFrame) -> bytes:
-    return data.to_csv(index=False).encode("utf-8")
+    """The table as CSV, text that a spreadsheet would take for a formula starting with a quote."""
+    return spreadsheet_safe(data).to_csv(index=False).encode("utf-8")
+
+
+def _sheet_name(title: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31].strip("' ") or "data"
 
 
 def cached(builder):
@@ -90,7 +100,7 @@ def export_menu(fig: go.Figure | Callable[[], go.Figure], *, key: str,
     functions that make them: they run only when the dialog opens, not on every run of the page."""
     label = title or key.replace("_", " ")
     if st.button("Export", icon=":material/download:", key=f"{key}_export"):
-        st.dialog(f"Export: {label}")(_downloads)(fig, key=key, data=data, label=label)
+        st.dialog(f"Export: {plain(label)}")(_downloads)(fig, key=key, data=data, label=label)
 
 
 def _downloads(fig, *, key: str, data, label: str) -> None:

@@ -7,6 +7,8 @@ scripts so that Streamlit registers each cache once per process, not on every ru
 """
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -15,7 +17,6 @@ import streamlit as st
 from analyses import network, periods, vocabulary
 from dashboard import charts, data
 from publish import theme
-from publish.text import plain
 
 
 def by_group(frame: pd.DataFrame, *, x: str, y: str, group: str, kind: str = "bar", colours: dict | None = None,
@@ -340,7 +341,8 @@ def network_figure(activity: pd.DataFrame, chosen: pd.DataFrame, colours: dict) 
         ys += [y0, y1, None]
         mid_x.append((x0 + x1) / 2)
         mid_y.append((y0 + y1) / 2)
-        mid_text.append(f"{plain(g.nodes[a]['label'])} – {plain(g.nodes[b]['label'])}: {d['weight']:g}")
+        # Plotly reads tags and entities in text: team names are escaped as HTML (not as Markdown).
+        mid_text.append(f"{html.escape(g.nodes[a]['label'])} – {html.escape(g.nodes[b]['label'])}: {d['weight']:g}")
     for band, (xs, ys) in sorted(bands.items()):
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line=dict(width=1 + 2.25 * band, color="rgba(0, 94, 184, 0.45)")))
@@ -351,7 +353,7 @@ def network_figure(activity: pd.DataFrame, chosen: pd.DataFrame, colours: dict) 
     most = max([g.nodes[n]["activity"] for n in nodes] or [1]) or 1
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", showlegend=False,
-        text=[g.nodes[n]["label"] for n in nodes], textposition="top center",
+        text=[html.escape(g.nodes[n]["label"]) for n in nodes], textposition="top center",
         marker=dict(size=[16 + 34 * (g.nodes[n]["activity"] / most) ** 0.5 for n in nodes],
                     color=[colours.get(g.nodes[n]["label"], theme.UNMAPPED) for n in nodes],
                     line=dict(width=2, color="white")),

@@ -12,6 +12,7 @@ import streamlit as st
 
 from etl.records import checks, fields
 from etl.records.yaml_writer import to_yaml
+from publish.text import plain
 
 F = fields.field
 
@@ -159,10 +160,10 @@ def project_submission(teams: pd.DataFrame) -> None:
     record = record_from_form(v, stages, outputs)
     canonical, problems = checks.validate(record, source="submitted form", known_teams=set(names))
     if problems:
-        st.error(f"{len(problems)} problem(s) to fix:\n\n" + "\n".join(f"- `{p}`" for p in problems))
+        st.error(f"{len(problems)} problem(s) to fix:\n\n" + "\n".join(f"- {plain(p)}" for p in problems))
         return
     written = to_yaml(canonical)
     st.success("The record passes every check. Download it and add it to data/projects/ in a pull request.")
     st.code(written, language="yaml")
-    st.download_button(f"Download {canonical['id']}.yml", data=written, file_name=f"{canonical['id']}.yml",
+    st.download_button(f"Download {plain(canonical['id'])}.yml", data=written, file_name=f"{canonical['id']}.yml",
                        mime="application/x-yaml", key="form_download")

@@ -17,7 +17,7 @@ LINKS = {
 
 f = filters.current()
 st.title("Collaboration across teams")
-st.caption(f"{f.describe()} · people counted for the team they were in on the day of each commit; bots left out")
+st.caption(f"{plain(f.describe())} · people counted for the team they were in on the day of each commit; bots left out")
 
 team_list = data.query("team_list")
 colours = theme.team_colours(team_list)

@@ -7,13 +7,14 @@ import streamlit as st
 from dashboard import access, charts, data, filters, operations
 from etl import config
 from etl.shared import redaction
+from publish.text import plain
 
 f = filters.current()
 st.title("Data and refreshes")
 path = data.warehouse_file()
 problems = data.freshness_problems()
 if problems:
-    st.error(" ".join(f"{p}." for p in problems), icon=":material/error:")
+    st.error(" ".join(f"{plain(p)}." for p in problems), icon=":material/error:")
 else:
     st.success(f"The last run succeeded. Live data older than {config.max_age_hours():g} hours raises a warning on "
                "every page (DSA_MAX_AGE_HOURS).", icon=":material/check_circle:")

@@ -4,13 +4,13 @@ import streamlit as st
 from analyses import metrics
 from dashboard import blocks, charts, data, figures, filters
 from publish import theme
-from publish.text import day
+from publish.text import day, plain
 
 TOP_TEAMS = metrics.TOP_TEAMS  # teams with a row of their own under Activity by team; the rest share one
 
 f = filters.current()
 st.title("Overview")
-st.caption(f.describe())
+st.caption(plain(f.describe()))
 
 query = data.run_once()  # the measures below read the frames the page has
 activity = query("team_activity", **f.params(), top=TOP_TEAMS)

@@ -5,10 +5,11 @@ import streamlit as st
 from analyses import metrics
 from dashboard import charts, data, figures, filters
 from publish import theme
+from publish.text import plain
 
 f = filters.current()
 st.title("R&D to operational pathway")
-st.caption(f"{f.describe()} · stages as they stood on {f.period.end:%d %b %Y}")
+st.caption(f"{plain(f.describe())} · stages as they stood on {f.period.end:%d %b %Y}")
 
 query = data.run_once()  # the measures below read the frames the page has
 progress = query("pathway_progress", date_to=f.period.end, teams=list(f.teams))
@@ -65,7 +66,7 @@ else:
     charts.show(figures.durations_figure(done, list(pathway.label)), key="durations_chart", data=done, title="Time spent in each stage",
                     alt="Box plot of days spent in each stage before moving on, one point per project.")
     summary = done.groupby(["ordinal", "label"], as_index=False).days.agg(["count", "median", "max"])
-    st.caption(" · ".join(f"{r.label}: median {r.median:.0f} days ({r.count} projects)" for r in summary.itertuples()))
+    st.caption(" · ".join(f"{plain(r.label)}: median {r.median:.0f} days ({r.count} projects)" for r in summary.itertuples()))
 
 st.subheader("Stalled projects", anchor=False)
 months = st.number_input("Stalled after this many months without a stage change or a commit", min_value=1,

@@ -8,12 +8,12 @@ from analyses import metrics, vocabulary
 from dashboard import access, charts, data, filters, forms
 from etl.records import fields
 from publish import printing, report, theme
-from publish.text import plain
+from publish.text import LINK_HOST, link, plain, web_links
 
 f = filters.current()
 words = vocabulary.current()
 st.title("Projects")
-st.caption(f"{f.describe().split(' · ')[0]} · every project, whatever its dates; use *Active in* to pick a year")
+st.caption(f"{plain(f.describe().split(' · ')[0])} · every project, whatever its dates; use *Active in* to pick a year")
 
 catalogue_tab, submit_tab = st.tabs(["Catalogue", "Submit a project"])
 
@@ -73,13 +73,13 @@ with catalogue_tab:
         st.stop()
 
     p = data.query("project_detail", project_id=chosen).iloc[0]
-    st.header(p.title, anchor=False)
+    st.header(plain(p.title), anchor=False)
     st.markdown(f"**{plain(p.summary)}**")
     facts = st.columns(4)
-    facts[0].metric("Stage", p.stage_label, help=f"Since {p.stage_since:%d %b %Y}")
-    facts[1].metric("Lead team", p.lead_team, help=p.lead_team_name)
+    facts[0].metric("Stage", plain(p.stage_label), help=f"Since {p.stage_since:%d %b %Y}")
+    facts[1].metric("Lead team", plain(p.lead_team), help=plain(p.lead_team_name))
     facts[2].metric("Years", f"{int(p.years_from)}–{int(p.years_to) if pd.notna(p.years_to) else 'now'}")
-    facts[3].metric("Data access", p.data_access or "not recorded")
+    facts[3].metric("Data access", plain(p.data_access or "not recorded"))
     if p.description:
         st.markdown(plain(p.description))
     def listed(value) -> list[str]:
@@ -135,17 +135,16 @@ with catalogue_tab:
     for o in outputs.itertuples():
         kind = kinds.get(o.kind, o.kind)
         when = f" ({o.published_on:%b %Y})" if pd.notna(o.published_on) else ""
-        link = f"[{plain(o.title)}]({o.url})" if isinstance(o.url, str) and o.url.startswith(("https://", "http://")) \
-            else plain(o.title)
-        st.markdown(f"- {plain(kind)}: {link}{plain(when)}")
+        st.markdown(f"- {plain(kind)}: {link(o.title, o.url)}{plain(when)}")
 
     st.subheader("Repositories", anchor=False)
     repos = data.query("project_repository_activity", project_id=chosen, as_of=f.period.end)
     if repos.empty:
         st.caption("No code repository recorded.")
     else:
+        repos["url"] = web_links(repos.url)
         st.dataframe(repos, hide_index=True, column_config={
-            "full_name": "Repository", "host": "Host", "url": st.column_config.LinkColumn("Link", display_text="open"),
+            "full_name": "Repository", "host": "Host", "url": st.column_config.LinkColumn("Link", display_text=LINK_HOST),
             "loaded": st.column_config.CheckboxColumn("Loaded", help="Whether the ETL loads this repository's activity."),
             "primary_language": "Language", "stars": "Stars", "license": "Licence", "archived": "Archived",
             "commits_12m": st.column_config.NumberColumn("Commits (12 months)"),

@@ -18,7 +18,7 @@ if radar.empty:
 disagreements = radar[radar.disagreement.notna()]
 if not disagreements.empty:
     st.warning(f"**The radar and the evidence disagree on {len(disagreements)} technologies**\n\n" + "\n".join(
-        f"- **{plain(r.name)}** ({r.ring}): {plain(r.disagreement)}" for r in disagreements.itertuples()))
+        f"- **{plain(r.name)}** ({plain(r.ring)}): {plain(r.disagreement)}" for r in disagreements.itertuples()))
 
 
 # Blips carry numbers, as on printed radars; the table beside gives the names.
@@ -29,7 +29,7 @@ with left:
     charts.show(fig, key="radar_chart", data=radar.drop(columns=["match_kind", "match_value"], errors="ignore"), title="Tech radar",
                     alt="Tech radar: numbered technologies placed by quadrant and ring; diamonds mark disagreement "
                         "with usage. The table beside it lists them by number.")
-    st.caption("Rings from the centre: " + "; ".join(f"{r.label} ({r.meaning})" for r in vocabulary.current().rings)
+    st.caption("Rings from the centre: " + "; ".join(f"{plain(r.label)} ({plain(r.meaning)})" for r in vocabulary.current().rings)
                + ". Diamonds with a yellow edge: the evidence disagrees.")
 with right:
     st.dataframe(radar, hide_index=True, height=620,
@@ -47,13 +47,13 @@ with right:
 
 st.subheader("Why each technology is where it is", anchor=False)
 quadrants = vocabulary.labels(vocabulary.current().quadrants)
-quadrant = st.segmented_control("Quadrant", list(quadrants), format_func=quadrants.get, key="quadrant",
+quadrant = st.segmented_control("Quadrant", list(quadrants), format_func=lambda q: plain(quadrants[q]), key="quadrant",
                                 bind="query-params")
 shown = radar if not quadrant else radar[radar.quadrant == quadrant]
 for r in shown.itertuples():
     evidence = (f"used by {r.teams_recent} team(s) in the last 12 months ({r.trend})" if r.measurable
                 else "usage not measurable from repositories")
-    st.markdown(f"**{plain(r.name)}** · {r.ring} since {r.since:%b %Y} · {plain(evidence)}  \n{plain(r.rationale)}")
+    st.markdown(f"**{plain(r.name)}** · {plain(r.ring)} since {r.since:%b %Y} · {plain(evidence)}  \n{plain(r.rationale)}")
 
 st.subheader("History of ring moves", anchor=False)
 history = data.query("radar_history")

@@ -3,10 +3,11 @@ import streamlit as st
 
 from analyses import metrics
 from dashboard import data, filters
+from publish.text import LINK_HOST, plain, web_links
 
 f = filters.current()
 st.title("Repositories")
-st.caption(f.describe())
+st.caption(plain(f.describe()))
 
 repos = data.query("repository_activity", **f.params())
 if repos.empty:
@@ -31,6 +32,7 @@ else:
                    help=active.definition)
 cols[2].metric("Archived", int(repos.archived.sum()))
 
+repos["html_url"] = web_links(repos.html_url)
 st.dataframe(
     repos, hide_index=True, height=min(600, 35 * (len(repos) + 1) + 3),
     column_order=["full_name", "team", "primary_language", "commits", "contributors", "last_commit",
@@ -41,6 +43,6 @@ st.dataframe(
         "contributors": st.column_config.NumberColumn("People", help="Contributors in the period."),
         "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
         "stars": "Stars", "license": "Licence", "archived": "Archived", "projects": "Projects",
-        "description": "Description", "html_url": st.column_config.LinkColumn("Link", display_text="open"),
+        "description": "Description", "html_url": st.column_config.LinkColumn("Link", display_text=LINK_HOST),
     },
 )

@@ -4,10 +4,11 @@ import streamlit as st
 
 from dashboard import charts, data, figures, filters
 from publish import theme
+from publish.text import plain
 
 f = filters.current()
 st.title("Tech stack")
-st.caption(f"{f.describe()} · repositories with commits in the period")
+st.caption(f"{plain(f.describe())} · repositories with commits in the period")
 
 colours = theme.team_colours(data.query("team_list"))
 languages = data.query("languages_by_team", **f.params())
@@ -93,4 +94,4 @@ else:
     behind = spread[spread.behind].groupby("package").team.unique()
     if len(behind):
         st.warning("On an older major version than others use: " + "; ".join(
-            f"{pkg}: {', '.join(teams)}" for pkg, teams in behind.items()))
+            f"{plain(pkg)}: {plain(', '.join(teams))}" for pkg, teams in behind.items()))

@@ -2,8 +2,10 @@
 Chromium). Used by the Reports page and by `python -m etl report` / `python -m etl case-study`.
 
 The HTML works offline: plotly.js is inlined once in the report's head, styles are inline, and
-there is no script, stylesheet, font or image from anywhere else. Links in the text (a case
-study's outputs, a repository) stay links.
+there is no script, stylesheet, font or image from anywhere else, and the page's content
+security policy (CONTENT_POLICY) forbids loading any, so text from a record cannot add one. Links
+in the text (a case study's outputs, a repository) stay links when their address is a web address
+(publish.text.safe_link), with its host shown; any other address is left out.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from plotly.offline import get_plotlyjs
 
 from analyses import metrics, network, queries
 from publish import printing, theme
-from publish.text import day
+from publish.text import day, safe_link
 
 # Each kind of move in project_moves and the measure (analyses.metrics) that counts it.
 MOVES = {"started": "started", "advanced": "moved_on", "deployed": "went_operational", "stopped": "stopped"}
@@ -363,10 +365,17 @@ footer { margin-top: 24px; color: #425563; font-size: 12px; }
 """
 
 
+# What a report or an exported chart may load: its own inline scripts and styles, and images made
+# in the page (Plotly's own PNG download); nothing from any host.
+CONTENT_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                  "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'")
+
+
 def _page(title: str, body: str, *, with_plotly: bool, one_page: bool = False) -> str:
     script = f"<script>{get_plotlyjs()}</script>" if with_plotly else ""
     size = "<style>body { font-size: 13px; } h1 { font-size: 24px; }</style>" if one_page else ""
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta http-equiv='Content-Security-Policy' content=\"{CONTENT_POLICY}\"><title>{_e(title)}</title>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<style>{_CSS}</style>{size}{script}</head><body>{body}</body></html>")
 
@@ -385,10 +394,12 @@ def _cell(value) -> str:
 
 
 def _link(url, text) -> str:
-    url = str(url or "")
-    if not url.startswith(("https://", "http://")):
+    """`text` linked to `url` with the link's host after it, if `url` is a web address; else the text alone."""
+    checked = safe_link(url)
+    if checked is None:
         return _e(text)
-    return f"<a href='{_e(url)}'>{_e(text)}</a>"
+    target, host = checked
+    return f"<a href='{_e(target)}'>{_e(text)}</a> ({_e(host)})"
 
 
 def _listed(value) -> list[str]:

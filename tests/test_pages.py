@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from etl import config
 from tests import html_text, small_warehouse
 from tests.conftest import build_tiny, build_with_project
+from tests.test_text import shown
 
 PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
 ENTRY = config.ROOT / "tests" / "app_entry.py"
@@ -242,7 +243,7 @@ def test_submit_form_reports_problems_and_offers_a_valid_record(demo_db, monkeyp
     at.text_input(key="form_id").input("Not A Slug")
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
-    problems = at.error[0].value
+    problems = shown(at.error[0].value)  # the checks' words, escaped as text
     assert "id: 'Not A Slug'" in problems and "title" in problems and "summary" in problems
     assert len(at.get("download_button")) == 0
     at.text_input(key="form_id").input("new-triage-model")
@@ -262,7 +263,7 @@ def test_record_text_is_shown_escaped(tmp_path, monkeypatch):
     at.switch_page(page("projects.py")).run()
     assert not at.exception
     shown = [m.value for m in at.markdown if "script" in m.value]
-    assert shown == ["&lt;script&gt;alert\\('owned'\\)&lt;/script&gt; \\*\\*not bold\\*\\*"]
+    assert shown == ["&lt;script&gt;alert\\(\\'owned\\'\\)&lt;\\/script&gt; \\*\\*not bold\\*\\*"]
 
 
 def test_pathway_funnel_matches_the_records(demo_db, monkeypatch):

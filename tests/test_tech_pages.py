@@ -10,6 +10,7 @@ from etl import warehouse
 from etl.reference import radar as radar_file
 from tests.conftest import build_tiny
 from tests.test_pages import app, figure, fresh_caches, page, values  # noqa: F401 (fixture)
+from tests.test_text import shown
 
 AS_OF = "DATE '2026-09-30'"
 # Repositories with a commit by a person (not a bot) in the 12 months to the demo's data date.
@@ -51,7 +52,7 @@ def test_radar_lists_where_the_curated_rings_and_real_use_disagree(demo_db, monk
     adopted_unused = {n for n, ring, kind in entries if ring == "adopt" and kind and n not in used}
     assert held_but_used and adopted_unused, "the demo radar should show both kinds of disagreement"
 
-    warning = next(w.value for w in at.warning if "disagree" in w.value)
+    warning = shown(next(w.value for w in at.warning if "disagree" in w.value))  # read as text
     listed = {line.split("**")[1] for line in warning.splitlines() if line.startswith("- **")}
     assert held_but_used | adopted_unused <= listed
     for name in held_but_used:
@@ -117,7 +118,7 @@ def test_who_uses_lists_every_repository_with_the_library(demo_db, monkeypatch):
 
 def test_version_spread_names_teams_on_an_older_major(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, "tech_stack.py", versions_of="pandas")
-    warning = next(w.value for w in at.warning if "older major" in w.value)
+    warning = shown(next(w.value for w in at.warning if "older major" in w.value))  # read as text
     behind = {t for (t,) in sql(demo_db, """
         SELECT DISTINCT coalesce(t.short_name, 'No team') FROM package_usage u LEFT JOIN teams t USING (team_id)
         WHERE u.package = 'pandas' AND u.major_version < (SELECT max(major_version) FROM package_usage
