@@ -34,8 +34,8 @@ from github import BadCredentialsException, GithubException, RateLimitExceededEx
 from etl import config, db, pipeline, source_config, warehouse
 from etl.git import refresh as git_refresh, state as git_state
 from etl.github import client as gh_client, fetch, rows, state
-from etl.github.outcome import (STREAK_TO_STOP, Failures, Outcome, PartFailure, RefreshError, Stop, cause, names,
-                                notes, part, reason, short_reason, why)
+from etl.github.outcome import (STREAK_TO_STOP, Failures, Outcome, PartFailure, RefreshError, Stop, cause, notes,
+                                part, reason, short_reason)
 from etl.records import portfolio, teams
 from etl.records.errors import RecordsError
 from etl.shared import contents, identity

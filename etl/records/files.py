@@ -17,8 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from etl.records import checks
-from etl.records import teams as _teams
+from etl.records import checks, teams as _teams
 from etl.records.errors import Problem, RecordsError, by_line, errors, join, show
 from etl.shared import yamlfile
 
