@@ -123,6 +123,44 @@ def _downloads(fig, *, key: str, data, label: str) -> None:
                        key=f"{key}_html", icon=":material/html:", on_click="ignore", width="stretch")
 
 
+def table(name: str, data: pd.DataFrame, /, **options):
+    """A table (st.dataframe with `options`) with a Download button under it: the rows shown, as
+    CSV or Excel, headed as on screen (column_config labels, column_order), text that a
+    spreadsheet would take for a formula starting with a quote. Streamlit's own table download
+    is switched off (client.disableDataExport): it writes cells as they are."""
+    shown = st.dataframe(data, **options)
+    if data.empty:
+        return shown
+    key = f"table_{slug(name)}_{options.get('key', '')}"
+    if st.button("Download", icon=":material/download:", key=f"{key}_download", type="tertiary"):
+        st.dialog(f"Download: {plain(name)}")(_table_downloads)(data, options, key=key, name=name)
+    return shown
+
+
+def _table_downloads(data: pd.DataFrame, options: dict, *, key: str, name: str) -> None:
+    shown = as_shown(data, options.get("column_config") or {}, options.get("column_order"))
+    file = slug(name) or "table"
+    st.download_button("CSV", lambda: csv(shown), f"{file}.csv", "text/csv", key=f"{key}_csv",
+                       icon=":material/table:", on_click="ignore", width="stretch")
+    st.download_button("Excel", lambda: xlsx(shown, name), f"{file}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore", width="stretch")
+
+
+def as_shown(data: pd.DataFrame, column_config: dict, column_order=None) -> pd.DataFrame:
+    """The columns a table shows, in its order, under the headers people see."""
+    columns = [c for c in (column_order or data.columns) if c in data.columns]
+    labels = {}
+    for column in list(columns):
+        config = column_config.get(column, "")
+        if config is None:  # hidden
+            columns.remove(column)
+            continue
+        label = config if isinstance(config, str) else (config.get("label") if isinstance(config, dict) else None)
+        labels[column] = label or str(column)
+    return data[columns].rename(columns=labels)
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -82,13 +82,13 @@ else:
 
 tab_repos, tab_projects = st.tabs([f"Cross-team repositories ({len(repos)})", f"Cross-team projects ({len(projects)})"])
 with tab_repos:
-    st.dataframe(repos, hide_index=True, column_config={
+    charts.table("Cross-team repositories", repos, hide_index=True, column_config={
         "full_name": "Repository", "owner": "Owner", "teams": st.column_config.NumberColumn("Teams"),
         "contributing_teams": "Contributing teams", "people": "People", "people_from_outside": "From other teams",
         "contributions": "Contributions",
         "outside_share_pct": st.column_config.NumberColumn("From outside", format="%.1f%%"), "projects": "Projects"})
 with tab_projects:
-    st.dataframe(projects, hide_index=True, column_config={
+    charts.table("Cross-team projects", projects, hide_index=True, column_config={
         "title": "Project", "lead_team": "Lead", "partners": "Partner teams (record)",
         "contributing_teams": "Teams contributing code", "teams": "Teams", "people": "People",
         "current_stage": "Stage"})
@@ -109,7 +109,7 @@ if access.current().sees_logins:
     named = dict(zip(logins.person_key, logins.github_login.fillna("(no GitHub account)")))
     risky["key_person"] = [", ".join(named.get(k, k) for k in keys) for keys in risky.key_people]
     columns.append("key_person")
-st.dataframe(risky, hide_index=True, column_order=columns if scope == "project" else
+charts.table("Key-person risk", risky, hide_index=True, column_order=columns if scope == "project" else
              [c for c in columns if c != "stage"], column_config={
                  "label": "Project" if scope == "project" else "Repository", "team": "Team", "stage": "Stage",
                  "commits_12m": st.column_config.NumberColumn("Commits (12 months)", format="%d"),
@@ -143,7 +143,7 @@ st.markdown(f"**{linked.name}: {n_linked:,}** of {n_selected:,} {selected.name.l
                if summary["isolated"] else ""),
             help=f"{linked.name}: {linked.definition} {selected.name}: {selected.definition} The network's teams are "
                  "those whose people contributed in the period.")
-st.dataframe(g_measures.drop(columns=["team_id"]), hide_index=True, column_config={
+charts.table("Team network measures", g_measures.drop(columns=["team_id"]), hide_index=True, column_config={
     "team": "Team", "links": "Linked teams", "strength": "Strength", "degree_centrality": "Degree centrality",
     "betweenness": "Betweenness", "component_size": "Group size"})
 

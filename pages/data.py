@@ -55,7 +55,7 @@ else:
 
 st.subheader("Sources", anchor=False)
 sources = data.redacted(data.query("source_status"))
-st.dataframe(sources, hide_index=True, column_config={
+charts.table("Sources", sources, hide_index=True, column_config={
     "source": "Source", "last_status": "Last run", "last_run": st.column_config.DatetimeColumn("Finished", format="D MMM YYYY HH:mm"),
     "last_success": st.column_config.DatetimeColumn("Last success", format="D MMM YYYY HH:mm"),
     "runs": "Runs", "failed": "Failed", "partial": "Partial", "last_message": "Last message"})
@@ -71,7 +71,7 @@ if not history.empty:
     fig.update_layout(height=300)
     charts.show(fig, key="runs_chart", data=history, title="ETL runs",
                 alt="Each ETL run by start time and duration, coloured by outcome.")
-st.dataframe(history, hide_index=True, column_config={
+charts.table("Run history", history, hide_index=True, column_config={
     "started_at": st.column_config.DatetimeColumn("Started", format="D MMM YYYY HH:mm:ss"), "source": "Source",
     "status": "Outcome", "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
     "repos_seen": "Repositories", "repos_changed": "Changed", "commits_added": "Commits added",
@@ -90,13 +90,13 @@ checks = ["Repositories mapped to no team", "Projects without repositories", "Pr
           "Repositories or organisations not loaded", "Clones not loaded", "Clones with part of their history",
           "Records with warnings"]
 counts = quality.groupby("check").size()
-st.dataframe(pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}), hide_index=True,
+charts.table("Data-quality checks", pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}), hide_index=True,
              height=35 * (len(checks) + 1) + 3)  # every check on screen, none behind a scroll bar
 for check in checks:
     found = quality[quality.check == check]
     if len(found):
         with st.expander(f"{check} ({len(found)})"):
-            st.dataframe(found.drop(columns=["check"]), hide_index=True,
+            charts.table(check, found.drop(columns=["check"]), hide_index=True,
                          column_config={"subject": "Concerns", "detail": st.column_config.TextColumn("Detail", width="large")})
 st.caption("People are listed by pseudonymous key; add their GitHub login to a team's members in data/teams.yml "
            "(or an alias) to attribute their work. Stale: no stage change and no commit for 6 months.")

@@ -33,7 +33,7 @@ with right:
         "reached": reached[:-1], "went on": reached[1:],
     })
     conversion["conversion"] = (conversion["went on"] / conversion["reached"].where(conversion["reached"] > 0)).round(3)
-    st.dataframe(conversion, hide_index=True, column_config={
+    charts.table("Pathway conversion", conversion, hide_index=True, column_config={
         "from": "From", "to": "To", "reached": "Reached 'from'", "went on": "Reached 'to'",
         "conversion": st.column_config.ProgressColumn("Conversion", format="percent", min_value=0, max_value=1)})
     ever, now = metrics.get("ever_operational"), metrics.get("operational_now")
@@ -75,7 +75,7 @@ stalled = data.query("stalled_projects", date_to=f.period.end, teams=list(f.team
 if stalled.empty:
     st.success(f"No project has been quiet for {months} months or more.")
 else:
-    st.dataframe(stalled.drop(columns=["project_id"]), hide_index=True, column_config={
+    charts.table("Stalled projects", stalled.drop(columns=["project_id"]), hide_index=True, column_config={
         "title": "Project", "lead_team": "Lead team", "stage": "Stage",
         "stage_since": st.column_config.DateColumn("Stage since", format="D MMM YYYY"),
         "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
@@ -88,7 +88,7 @@ if ready.empty:
 else:
     checks = ["owner_named", "code_published", "tests_present", "dpia_done", "aia_done", "bus_factor_above_1"]
     ready["ready"] = ready[checks].sum(axis=1).astype(str) + f" of {len(checks)}"
-    st.dataframe(ready.drop(columns=["project_id"]), hide_index=True, column_config={
+    charts.table("Pilot readiness", ready.drop(columns=["project_id"]), hide_index=True, column_config={
         "title": "Project", "lead_team": "Lead team",
         "owner_named": st.column_config.CheckboxColumn("Owner named"),
         "code_published": st.column_config.CheckboxColumn("Code published"),

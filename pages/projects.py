@@ -51,7 +51,7 @@ with catalogue_tab:
     if found.empty:
         st.info("No project matches these filters.")
     else:
-        st.dataframe(
+        charts.table("Projects",
             found, hide_index=True, height=min(560, 35 * (len(found) + 1) + 3),
             column_order=["title", "lead_team", "stage", "stage_since", "years_from", "data_access", "tags",
                           "repositories", "last_commit", "summary"],
@@ -115,7 +115,7 @@ with catalogue_tab:
     with left:
         st.subheader("Governance", anchor=False)
         assessments = fields.field("governance").parts  # the projects table has a column for each
-        st.dataframe(pd.DataFrame({
+        charts.table("Project outputs", pd.DataFrame({
             "check": [a.label for a in assessments],
             "status": [getattr(p, a.name) or "not recorded" for a in assessments],
         }), hide_index=True, column_config={"check": "Check", "status": "Status"})
@@ -143,7 +143,7 @@ with catalogue_tab:
         st.caption("No code repository recorded.")
     else:
         repos["url"] = web_links(repos.url)
-        st.dataframe(repos, hide_index=True, column_config={
+        charts.table("Project repositories", repos, hide_index=True, column_config={
             "full_name": "Repository", "host": "Host", "url": st.column_config.LinkColumn("Link", display_text=LINK_HOST),
             "loaded": st.column_config.CheckboxColumn("Loaded", help="Whether the ETL loads this repository's activity."),
             "primary_language": "Language", "stars": "Stars", "license": "Licence", "archived": "Archived",

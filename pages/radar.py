@@ -32,7 +32,7 @@ with left:
     st.caption("Rings from the centre: " + "; ".join(f"{plain(r.label)} ({plain(r.meaning)})" for r in vocabulary.current().rings)
                + ". Diamonds with a yellow edge: the evidence disagrees.")
 with right:
-    st.dataframe(radar, hide_index=True, height=620,
+    charts.table("Tech radar", radar, hide_index=True, height=620,
                  column_order=["number", "name", "quadrant", "ring", "evidence_ring", "teams_recent", "trend", "since"],
                  column_config={"number": st.column_config.NumberColumn("#", width="small"),
                                 "name": "Technology", "quadrant": "Quadrant", "ring": "Curated",
@@ -57,6 +57,6 @@ for r in shown.itertuples():
 
 st.subheader("History of ring moves", anchor=False)
 history = data.query("radar_history")
-st.dataframe(history, hide_index=True, column_config={
+charts.table("Tech radar history", history, hide_index=True, column_config={
     "moved_on": st.column_config.DateColumn("Date", format="D MMM YYYY"), "name": "Technology", "quadrant": "Quadrant",
     "ring_from": "From", "ring_to": "To", "rationale": st.column_config.TextColumn("Why", width="large")})

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analyses import metrics
-from dashboard import data, filters
+from dashboard import charts, data, filters
 from publish.text import LINK_HOST, plain, web_links
 
 f = filters.current()
@@ -33,7 +33,7 @@ else:
 cols[2].metric("Archived", int(repos.archived.sum()))
 
 repos["html_url"] = web_links(repos.html_url)
-st.dataframe(
+charts.table("Repositories",
     repos, hide_index=True, height=min(600, 35 * (len(repos) + 1) + 3),
     column_order=["full_name", "team", "primary_language", "commits", "contributors", "last_commit",
                   "stars", "license", "archived", "projects", "description", "html_url"],

@@ -71,7 +71,7 @@ package = st.selectbox("Library", options, index=options.index("pandas") if "pan
                                                                    "library: the people to ask.")
 users = data.query("who_uses", package=package, as_of=f.period.end)
 st.caption(f"{users.team.nunique()} team(s), {len(users)} repositories")
-st.dataframe(users, hide_index=True, column_config={
+charts.table("Teams using the technology", users, hide_index=True, column_config={
     "team": "Team", "full_name": "Repository", "ecosystem": "Ecosystem", "versions": "Version constraint",
     "inferred": st.column_config.CheckboxColumn("From imports", help="Found in import statements, not a manifest."),
     "projects": "Projects", "commits_12m": st.column_config.NumberColumn("Commits (12 months)"),

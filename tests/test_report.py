@@ -196,3 +196,32 @@ def test_reports_page_offers_the_last_complete_year_and_case_studies(demo_db, mo
     chosen.switch_page(page("reports.py")).run()
     assert chosen.selectbox(key="report_year").value == "FY 2024/25"
     assert chosen.selectbox(key="case_project").value == "Data science toolkit"
+
+
+def test_table_downloads_are_headed_as_on_screen_and_hold_no_formula(tmp_path):
+    import openpyxl
+    import streamlit as st
+
+    data = pd.DataFrame({"team_id": ["t1", "t2"], "package": ['=HYPERLINK("http://evil.example","x")', "pandas"],
+                         "repos": [-3, 12], "note": ["+1 on this", "ok"]})
+    config = {"team_id": None, "package": "Package", "repos": st.column_config.NumberColumn("Repositories")}
+    shown = charts.as_shown(data, config, ["package", "repos", "note", "team_id"])
+    assert list(shown.columns) == ["Package", "Repositories", "note"]  # hidden columns left out, labels as shown
+    back = pd.read_csv(io.BytesIO(charts.csv(shown)))
+    assert back.Package.tolist() == ['\'=HYPERLINK("http://evil.example","x")', "pandas"]
+    assert back.Repositories.tolist() == [-3, 12] and back.note.tolist() == ["'+1 on this", "ok"]
+    book = tmp_path / "t.xlsx"
+    book.write_bytes(charts.xlsx(shown, "Tech stack"))
+    sheet = openpyxl.load_workbook(book).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'=HYPERLINK")
+    assert sheet["B2"].value == -3 and sheet["B2"].data_type == "n"
+
+
+def test_streamlit_s_own_table_download_is_switched_off():
+    """Its CSV writes cells as they are; tables offer charts.table's download instead."""
+    import tomllib
+
+    settings = tomllib.loads((config.ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["client"]["disableDataExport"] is True
+    pages = "\n".join(p.read_text() for p in (config.ROOT / "pages").glob("*.py"))
+    assert "st.dataframe(" not in pages + (config.ROOT / "app.py").read_text()
