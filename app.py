@@ -11,21 +11,42 @@ import pandas as pd
 import streamlit as st
 
 from analyses import periods
-from dashboard import access, data, filters
-from etl import warehouse
+from dashboard import access
+from etl import config
 from etl.config import ROOT
-from publish import theme
 from publish.text import plain
 
 # The icon is served by the app itself: a Material icon would be fetched from Google on every visit.
 st.set_page_config(page_title="Assembly Insights", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.svg"), layout="wide")
-theme.register()
 access.gate()  # with sign-in on: signed-out people are asked to sign in, unknown ones refused
 
+problems = config.startup_problems()  # a broken data/vocabulary.yml, or a setting that cannot be used
+if problems:
+    st.error("  \n".join(plain(p) for p in problems))
+    st.stop()
+
+# These read data/vocabulary.yml when first imported: only once it is known to be good.
+from dashboard import data, filters  # noqa: E402
+from etl import warehouse  # noqa: E402
+from publish import theme  # noqa: E402
+
+theme.register()
+
 path = data.warehouse_file()
-if not path.exists():
-    with st.spinner("No warehouse yet: building the demo warehouse (a few seconds)..."):
-        data.ensure_warehouse(path)
+try:
+    if not path.exists():
+        with st.spinner("No warehouse yet: building the demo warehouse (a few seconds)..."):
+            data.ensure_warehouse(path)
+    unreadable = data.unreadable(path)
+    if unreadable and unreadable.kind == "other_schema" and unreadable.meta.get("contents") == "demo":
+        with st.spinner("The demo warehouse was built by another version: rebuilding it (a few seconds)..."):
+            data.rebuild_demo(path)
+        unreadable = data.unreadable(path)
+except warehouse.WarehouseError as exc:  # e.g. DSA_DB in a folder that cannot be made
+    unreadable = exc
+if unreadable:
+    st.error(plain(str(unreadable)))
+    st.stop()
 
 try:
     missing = data.missing_tables(path)
@@ -41,6 +62,9 @@ try:
     status = data.query("data_status")
     teams = data.query("team_list")
 except duckdb.Error as exc:
+    if warehouse.is_damage(exc):
+        st.error(plain(str(warehouse.damaged(path, exc))))
+        st.stop()
     st.error(f"The warehouse at `{path}` could not be read: {plain(exc)}\n\n"
              "Rebuild it with `python -m etl demo`, or point `DSA_DB` at a warehouse built by this version.")
     st.stop()
@@ -71,4 +95,9 @@ if latest.contents == "demo":
     )
 
 navigation = st.navigation(filters.pages())
-navigation.run()
+try:
+    navigation.run()
+except duckdb.Error as exc:
+    if not warehouse.is_damage(exc):
+        raise
+    st.error(plain(str(warehouse.damaged(path, exc))))  # damage the first look did not reach

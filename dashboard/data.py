@@ -94,7 +94,22 @@ def rebuild_demo(path: Path) -> None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _reader(path: str, file_version: str):
+    warehouse.examine(Path(path))  # once per file: Unreadable unless this version can read it
     return warehouse.open_read_only(Path(path))
+
+
+def unreadable(path: Path) -> warehouse.Unreadable | None:
+    """Why the dashboard cannot read the warehouse at `path`, in one line that says what to run
+    (not a warehouse, damaged, or of another schema version); None when it can."""
+    try:
+        file_version = version(path)
+    except OSError:  # no file: examine says so
+        file_version = "none"
+    try:
+        _reader(str(path), file_version)
+    except warehouse.Unreadable as exc:
+        return exc
+    return None
 
 
 def _on_reader(path: str, file_version: str, work):

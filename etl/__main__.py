@@ -21,15 +21,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
-import pandas as pd
+import duckdb
 
-from etl import config, warehouse
+from etl import config
 from etl.shared import redaction
-from etl.warehouse import dictionary, freshness
+
+# etl.warehouse and most modules below it read data/vocabulary.yml when imported: commands import
+# them once main() has checked that file, so a mistake in it is one line, not a traceback.
 
 log = logging.getLogger("etl")
 
@@ -133,10 +136,13 @@ def cmd_records_load(args) -> int:
 
 
 def cmd_status(args) -> int:
+    from etl import warehouse
+    from etl.warehouse import freshness
+
     path = config.db_path(args.db)
-    if not path.exists():
-        print(f"No warehouse at {path}. Build one with: python -m etl demo", file=sys.stderr)
-        return 1
+    warehouse.examine(path)  # none, not a warehouse, damaged, another schema: one line, exit 2
+    import pandas as pd  # only now: a probe that fails says so at once
+
     con = warehouse.open_read_only(path)
     try:
         runs = con.execute(
@@ -187,6 +193,7 @@ def cmd_status(args) -> int:
 
 def cmd_dictionary(args) -> int:
     from etl.records import docs
+    from etl.warehouse import dictionary
 
     target = config.DATA_DIR / "README.md"
     if args.check:
@@ -307,23 +314,32 @@ def cmd_schedule(args) -> int:
 
 
 def _write_report(make, args) -> int:
-    from publish import printing
+    """`make(publish.report, con)` written to --out (and --pdf); the warehouse and the outputs are
+    checked first, so a mistake in either is found before the work."""
+    from etl import warehouse
 
     path = config.db_path(args.db)
-    if not path.exists():
-        log.error("%s: no warehouse (build one with `python -m etl demo` or `refresh`)", path)
+    warehouse.examine(path)  # none, not a warehouse, damaged, another schema: one line, exit 2
+    unwritable = next(filter(None, (_cannot_write(p) for p in (args.out, args.pdf) if p)), None)
+    if unwritable:
+        log.error("%s", unwritable)
         return 2
+    from publish import printing, report
+
     con = warehouse.open_read_only(path)
     try:
-        made = make(con)
+        made = make(report, con)
     except ValueError as exc:
         log.error("%s", exc)
         return 2
     finally:
         con.close()
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(made.html, encoding="utf-8")
+    try:
+        out.write_text(made.html, encoding="utf-8")
+    except OSError as exc:
+        log.error("%s cannot be written: %s", out, exc.strerror or exc)
+        return 2
     log.info("%s written to %s (%s bytes)", made.title, out, f"{out.stat().st_size:,}")
     if args.pdf:
         try:
@@ -331,20 +347,34 @@ def _write_report(make, args) -> int:
         except (printing.NoBrowser, RuntimeError) as exc:
             log.error("%s", exc)
             return 2
+        except OSError as exc:
+            log.error("%s cannot be written: %s", args.pdf, exc.strerror or exc)
+            return 2
         log.info("PDF written to %s", args.pdf)
     return 0
 
 
-def cmd_report(args) -> int:
-    from publish import report
+def _cannot_write(name: str) -> str | None:
+    """Why the file `name` cannot be written (its folder is made if missing), or None."""
+    path = Path(name)
+    if path.is_dir():
+        return f"{path} is a folder; give a file name, e.g. {path / 'report.html'}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = config.unmakeable(path.parent, exc)
+        return f"{path} cannot be written: its folder {path.parent} cannot be made ({why})"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"{path} cannot be written: this user may not write {path if path.exists() else path.parent}"
+    return None
 
-    return _write_report(lambda con: report.annual(con, args.date_from, args.date_to), args)
+
+def cmd_report(args) -> int:
+    return _write_report(lambda report, con: report.annual(con, args.date_from, args.date_to), args)
 
 
 def cmd_case_study(args) -> int:
-    from publish import report
-
-    return _write_report(lambda con: report.case_study(con, args.project), args)
+    return _write_report(lambda report, con: report.case_study(con, args.project), args)
 
 
 def cmd_export(args) -> int:
@@ -371,12 +401,30 @@ def cmd_person_key(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code: 0 done, 1 a check found problems (check, status,
+    dictionary --check, records) or a bug (with its traceback), 2 nothing done, with one line
+    saying why (a user, configuration or input error), 3 partial (refresh)."""
     redaction.install_logging(logging.INFO, "%(asctime)s %(levelname)s %(message)s")  # every line redacted
     args = parser().parse_args(argv)
+    problems = config.startup_problems()
+    for problem in problems:
+        log.error("%s", problem)
+    if problems:
+        return 2
+    from etl import warehouse
+
     try:
         return args.func(args)
-    except warehouse.WarehouseError as exc:
+    except (warehouse.WarehouseError, warehouse.Unreadable, config.SettingError) as exc:
         log.error("%s", exc)
+        return 2
+    except duckdb.Error as exc:
+        if not warehouse.is_damage(exc):
+            raise  # a bug: its traceback, exit 1
+        # damage where the first look at the warehouse (warehouse.examine) did not reach, or another file
+        path = config.db_path(getattr(args, "db", None))
+        other_file = isinstance(exc, duckdb.IOException) and str(path) not in str(exc)
+        log.error("%s", str(exc).splitlines()[0] if other_file else warehouse.damaged(path, exc))
         return 2
 
 

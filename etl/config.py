@@ -5,6 +5,7 @@ Secrets (tokens, the identity salt) come only from the environment, never from f
 """
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -13,8 +14,18 @@ DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "warehouse.duckdb"
 SCHEMA_FILE = Path(__file__).resolve().parent / "warehouse" / "schema.sql"
 
-#: Bumped whenever schema.sql changes in a way readers must know about.
-SCHEMA_VERSION = "1"
+#: The version of etl/warehouse/schema.sql. Every warehouse records the version it was built
+#: with (warehouse_meta.schema_version), and readers refuse another version with a line saying
+#: how to rebuild it. Bump it whenever schema.sql changes, and set SCHEMA_DIGEST to the file's
+#: new digest: tests/test_schema_version.py fails until both are done.
+SCHEMA_VERSION = "2"
+#: sha256 of schema.sql (line endings as LF) at SCHEMA_VERSION.
+SCHEMA_DIGEST = "d911a146ff19193e053082eb613ea54fa10600659411625d581a8ce9a1237156"
+
+
+class SettingError(ValueError):
+    """A setting in the environment has a value that cannot be used; str() is one line naming
+    the variable, its value and what is expected."""
 
 
 def db_path(cli_value: str | os.PathLike | None = None) -> Path:
@@ -23,37 +34,67 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
+def unmakeable(folder: Path, exc: OSError) -> str:
+    """Why `folder` could not be made (mkdir raised `exc`), in words: a file standing where a
+    folder of its path should be, or the system's reason."""
+    for above in (folder, *folder.parents):
+        if above.exists():
+            return f"{above} is a file" if not above.is_dir() else (exc.strerror or str(exc))
+    return exc.strerror or str(exc)
+
+
 def show_logins() -> bool:
     """`DSA_SHOW_LOGINS=true` lets the dashboard name people by their GitHub login (for example
     in the bus-factor list). Off by default: people appear only as pseudonymous counts."""
-    return os.environ.get("DSA_SHOW_LOGINS", "").strip().lower() in ("1", "true", "yes", "on")
+    text = os.environ.get("DSA_SHOW_LOGINS", "")
+    if text.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.strip().lower() in ("", "0", "false", "no", "off"):
+        return False
+    raise SettingError(f"DSA_SHOW_LOGINS={text!r}: expected true or false (or 1/0, yes/no, on/off); "
+                       "unset, logins are not shown")
 
 
 def max_age_hours() -> float:
     """`DSA_MAX_AGE_HOURS`: how old live data may be before the dashboard warns and
     `python -m etl status` fails (default 26: a daily refresh with two hours' grace)."""
-    text = os.environ.get("DSA_MAX_AGE_HOURS", "").strip()
-    try:
-        value = float(text) if text else 26.0
-    except ValueError:
-        raise ValueError(f"DSA_MAX_AGE_HOURS={text!r} is not a number of hours") from None
-    if value <= 0:
-        raise ValueError(f"DSA_MAX_AGE_HOURS={text!r} must be more than 0")
-    return value
+    return _number("DSA_MAX_AGE_HOURS", 26.0, "a number of hours above 0, e.g. 26", lambda v: v > 0)
 
 
 def max_removed_share() -> float:
     """`DSA_MAX_REMOVED_SHARE`: the share of its repositories (0 to 1) one refresh may remove
     before `python -m etl status` fails (default 0.10), unless the run was started with
     `--confirm-removals`."""
-    text = os.environ.get("DSA_MAX_REMOVED_SHARE", "").strip()
+    return _number("DSA_MAX_REMOVED_SHARE", 0.10, "a share from 0 to 1, e.g. 0.10", lambda v: 0 <= v <= 1)
+
+
+def _number(name: str, default: float, expected: str, fits) -> float:
+    text = os.environ.get(name, "")
+    if not text.strip():
+        return default
     try:
-        value = float(text) if text else 0.10
+        value = float(text)
     except ValueError:
-        raise ValueError(f"DSA_MAX_REMOVED_SHARE={text!r} is not a number between 0 and 1") from None
-    if not 0 <= value <= 1:
-        raise ValueError(f"DSA_MAX_REMOVED_SHARE={text!r} must be between 0 and 1")
+        value = math.nan
+    if not (math.isfinite(value) and fits(value)):
+        raise SettingError(f"{name}={text!r}: expected {expected}; unset, it is {default:g}")
     return value
+
+
+#: Every setting read from the environment whose value can be wrong, by its reader.
+CHECKED_SETTINGS = (show_logins, max_age_hours, max_removed_share)
+
+
+def setting_problems() -> list[str]:
+    """One line per setting in the environment with a value that cannot be used; [] when all
+    are usable. Commands and the dashboard check this before anything else."""
+    problems = []
+    for read in CHECKED_SETTINGS:
+        try:
+            read()
+        except SettingError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def refresh_users() -> set[str]:
@@ -66,3 +107,16 @@ def refresh_users() -> set[str]:
 def may_refresh(email: str | None) -> bool:
     allowed = refresh_users()
     return "*" in allowed or (bool(email) and email.strip().lower() in allowed)
+
+
+def startup_problems() -> list[str]:
+    """What stops every command and the dashboard before they start, one line each: mistakes in
+    data/vocabulary.yml, which nearly every module reads when imported (each naming the file,
+    line and field), then settings in the environment that cannot be used."""
+    from analyses import vocabulary
+
+    try:
+        vocabulary.current()
+    except vocabulary.VocabularyError as exc:
+        return str(exc).splitlines()
+    return setting_problems()

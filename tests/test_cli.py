@@ -35,7 +35,7 @@ def test_demo_writes_the_contract_tables_to_the_given_path_and_status_reads_them
 
 def test_status_without_a_warehouse_says_how_to_make_one(tmp_path):
     done = etl("status", "--db", str(tmp_path / "none.duckdb"))
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "python -m etl demo" in done.stderr
 
 

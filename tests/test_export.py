@@ -66,4 +66,4 @@ def test_an_export_replaces_the_previous_one_whole_and_refuses_other_folders(dem
         export.parquet(demo_db, other)
     assert (other / "notes.txt").read_text() == "keep me"
     done = run_export(tmp_path / "missing.duckdb", tmp_path / "x")
-    assert done.returncode == 2 and "no warehouse to export" in done.stderr
+    assert done.returncode == 2 and "no warehouse there" in done.stderr

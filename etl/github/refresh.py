@@ -171,15 +171,10 @@ def _note_record_problems(b: warehouse.Build, record_problems: list, incremental
 def _start(b: warehouse.Build, db_path: Path, salt: str, full: bool) -> Base:
     """Carry the previous warehouse over when it can be built on (an incremental run); a full
     run starts from nothing but may keep rows from it (Base.live)."""
-    meta = warehouse.live_meta(db_path)
-    reason = None
-    if not meta:
-        reason = "there is no previous warehouse"
-    elif meta.get("contents") == "demo":
+    meta, reason = _previous(db_path, full)
+    if not reason and meta.get("contents") == "demo":
         reason = "the previous warehouse holds demo data, which is replaced"
-    elif meta.get("schema_version") != config.SCHEMA_VERSION:
-        reason = "the previous warehouse has another schema version"
-    elif meta.get("salt_fingerprint") not in (None, identity.salt_fingerprint(salt)):
+    elif not reason and meta.get("salt_fingerprint") not in (None, identity.salt_fingerprint(salt)):
         reason = "the person-key salt changed"
     if reason:
         log.info("full load: %s", reason)
@@ -190,6 +185,23 @@ def _start(b: warehouse.Build, db_path: Path, salt: str, full: bool) -> Base:
     warehouse.carry_over(b, CARRIED)
     log.info("incremental load on top of the previous warehouse")
     return Base(incremental=True)
+
+
+def _previous(db_path: Path, full: bool) -> tuple[dict[str, str], str | None]:
+    """The live warehouse's meta, or why a run cannot build on it (a full load): there is none, it
+    is of another schema version (rebuilt), or it is damaged and --full asks to rebuild it.
+    Anything else is not replaced: WarehouseError, saying why."""
+    try:
+        return warehouse.examine(db_path), None
+    except warehouse.Unreadable as exc:
+        if exc.kind in ("missing", "empty"):
+            return {}, "there is no previous warehouse"
+        if exc.kind == "other_schema":
+            return {}, (f"the previous warehouse has schema {exc.meta.get('schema_version', 'unknown')}, "
+                        f"this version writes {config.SCHEMA_VERSION}; it is rebuilt")
+        if exc.kind == "damaged" and full:
+            return {}, "the previous warehouse cannot be read (--full rebuilds it)"
+        raise warehouse.WarehouseError(str(exc)) from None
 
 
 # --- the GitHub source: list, reconcile, fetch, save ------------------------------------------

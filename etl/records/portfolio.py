@@ -71,9 +71,9 @@ def load_into_warehouse(db_path: Path, records_dir: Path, teams_file: Path) -> d
     """`python -m etl records load`: a new warehouse with these records, everything else carried over."""
     team_rows, project_records = read(records_dir, teams_file)
     salt = identity.load_salt()
+    meta = _previous(db_path)  # before the build: a refusal leaves the live file untouched
     with pipeline.build(db_path, "records") as b:
-        meta = warehouse.live_meta(db_path)
-        if meta and meta.get("contents") != "demo" and meta.get("schema_version") == config.SCHEMA_VERSION:
+        if meta and meta.get("contents") != "demo":
             warehouse.carry_over(b, [t for t in warehouse.table_names(b.con)
                                      if t not in PORTFOLIO_TABLES + ["etl_runs", "warehouse_meta", "stages"]])
         save(b.con, team_rows, project_records, salt)
@@ -81,3 +81,15 @@ def load_into_warehouse(db_path: Path, records_dir: Path, teams_file: Path) -> d
         b.stats["message"] = f"{len(project_records)} project records, {len(team_rows['teams'])} teams"
         counts = warehouse.row_counts(b.con)
     return {t: counts[t] for t in PORTFOLIO_TABLES}
+
+
+def _previous(db_path: Path) -> dict[str, str]:
+    """The live warehouse's meta ({} for none, or demo data of another version, which is
+    replaced). Records alone cannot rebuild the rest of a warehouse that cannot be read or is of
+    another schema version: Unreadable, which says what to run."""
+    try:
+        return warehouse.examine(db_path)
+    except warehouse.Unreadable as exc:
+        if exc.kind in ("missing", "empty") or exc.meta.get("contents") == "demo":
+            return {}
+        raise

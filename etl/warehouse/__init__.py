@@ -12,7 +12,7 @@ from etl.warehouse.build import (
                                  new_run_id,
                                  utcnow,
 )
-from etl.warehouse.read import cursor, live_meta, open_read_only
+from etl.warehouse.read import REBUILD, Unreadable, cursor, damaged, examine, is_damage, live_meta, open_read_only
 from etl.warehouse.schema import (
                                  STAGES,
                                  apply_schema,
@@ -24,5 +24,6 @@ from etl.warehouse.schema import (
 )
 
 __all__ = ["AlreadyBuilt", "Build", "BusyError", "WarehouseError", "build", "carry_over", "lock_for", "new_run_id",
-           "utcnow", "cursor", "live_meta", "open_read_only", "STAGES", "apply_schema", "check_integrity",
-           "contract_tables", "missing_tables", "row_counts", "table_names"]
+           "utcnow", "REBUILD", "Unreadable", "cursor", "damaged", "examine", "is_damage", "live_meta",
+           "open_read_only", "STAGES", "apply_schema", "check_integrity", "contract_tables", "missing_tables",
+           "row_counts", "table_names"]

@@ -21,9 +21,10 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from etl import config
 from etl.db import run
 from etl.shared import redaction
-from etl.warehouse.read import _sql_str
+from etl.warehouse.read import Unreadable, _sql_str, examine
 from etl.warehouse.schema import apply_schema, check_integrity, row_counts, table_names
 
 log = logging.getLogger("etl.warehouse")
@@ -87,16 +88,12 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
     rows carried over are redacted again, so no secret reaches the warehouse.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = lock_for(path)
-    try:
-        lock.acquire(timeout=wait)
-    except Timeout:
-        raise BusyError(f"another ETL run is already updating {path}; try again when it has finished") from None
+    lock = _lock(path, wait)
     try:
         _remove_abandoned_builds(path)
         if if_missing and path.exists():
             raise AlreadyBuilt(f"{path} already exists")
+        _check_replaceable(path)
     except BaseException:
         lock.release()
         raise
@@ -125,6 +122,34 @@ def build(path: Path, source: str, *, wait: float = 0, if_missing: bool = False,
         lock.release()
 
 
+def _lock(path: Path, wait: float) -> FileLock:
+    """The build lock of `path`, held; its folder is made if need be. One line if it cannot be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = config.unmakeable(path.parent, exc)
+        raise WarehouseError(f"{path}: its folder {path.parent} cannot be made ({why}): check --db or DSA_DB") from None
+    lock = lock_for(path)
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise BusyError(f"another ETL run is already updating {path}; try again when it has finished") from None
+    except OSError as exc:
+        raise WarehouseError(f"{path}: cannot write in {path.parent} ({exc.strerror or exc}): check --db or DSA_DB, "
+                             "and that this user may write there") from None
+    return lock
+
+
+def _check_replaceable(path: Path) -> None:
+    """A build replaces a warehouse (even a damaged one or one of another schema version), an
+    empty file or nothing; never a folder, nor a file that is not a warehouse."""
+    try:
+        examine(path)
+    except Unreadable as exc:
+        if exc.kind in ("folder", "unreadable", "not_duckdb", "foreign"):
+            raise WarehouseError(f"{exc}; nothing was written") from None
+
+
 def _finish(b: Build, derive: Callable[[Build], None] | None, redact: Callable[[str], str]) -> None:
     """Derive what the build's data implies, check the new warehouse, log the run in it (redacted),
     make it durable."""
@@ -139,13 +164,8 @@ def _finish(b: Build, derive: Callable[[Build], None] | None, redact: Callable[[
     run(b.con, "INSERT OR REPLACE INTO warehouse_meta VALUES ('contents', ?)", [b.contents])
     for key, value in b.meta.items():
         run(b.con, "INSERT OR REPLACE INTO warehouse_meta VALUES (?, ?)", [key, value])
-    # Earlier runs of the live warehouse stay in the log.
-    if b.path.exists():
-        run(b.con, f"ATTACH '{_sql_str(b.path)}' AS previous (READ_ONLY)")
-        if "etl_runs" in table_names(b.con, "previous"):
-            run(b.con, "INSERT OR IGNORE INTO etl_runs BY NAME SELECT * FROM previous.etl_runs")
-        run(b.con, "DETACH previous")
-        _redact_runs(b.con)
+    _keep_run_log(b)
+    _redact_runs(b.con)
     finished = utcnow()
     message, detail = b.stats.get("message"), b.stats.get("repos_detail")
     counts = row_counts(b.con)
@@ -173,6 +193,37 @@ def _redact_runs(con: duckdb.DuckDBPyConnection) -> None:
     run(con, f"UPDATE etl_runs SET message = {redact.expression('message')}, "
              f"repos_detail = {redact.json('repos_detail')} "
              "WHERE message IS NOT NULL OR repos_detail IS NOT NULL")
+
+
+def _keep_run_log(b: Build) -> None:
+    """Earlier runs of the live warehouse stay in the log: the columns this version shares with
+    the one that wrote it. A live file that cannot be read (being rebuilt) has none to give."""
+    if not b.path.exists():
+        return
+    try:
+        run(b.con, f"ATTACH '{_sql_str(b.path)}' AS previous (READ_ONLY)")
+    except duckdb.Error as exc:
+        log.warning("the run log of %s cannot be read (%s); the new warehouse starts a new one", b.path,
+                    str(exc).splitlines()[0])
+        return
+    try:
+        ours = _column_names(b.con, None, "etl_runs")
+        kept = [c for c in _column_names(b.con, "previous", "etl_runs") if c in ours]
+        if kept:
+            names = ", ".join(f'"{c}"' for c in kept)
+            run(b.con, f"INSERT OR IGNORE INTO etl_runs ({names}) SELECT {names} FROM previous.etl_runs")
+    except duckdb.Error as exc:
+        log.warning("the run log of %s cannot be kept (%s); the new warehouse starts a new one", b.path,
+                    str(exc).splitlines()[0])
+    finally:
+        run(b.con, "DETACH previous")
+
+
+def _column_names(con: duckdb.DuckDBPyConnection, catalog: str | None, table: str) -> list[str]:
+    where = "database_name = ?" if catalog else "database_name = current_database()"
+    rows = con.execute(f"SELECT column_name FROM duckdb_columns() WHERE {where} AND schema_name = 'main' "
+                       "AND table_name = ? ORDER BY column_index", [catalog, table] if catalog else [table]).fetchall()
+    return [c for (c,) in rows]
 
 
 def _record_failure(path: Path, source: str, started: dt.datetime, message: str) -> None:

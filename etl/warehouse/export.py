@@ -17,6 +17,8 @@ import shutil
 import time
 from pathlib import Path
 
+import duckdb
+
 from etl import config, warehouse
 from etl.shared import redaction
 
@@ -30,14 +32,32 @@ class ExportError(ValueError):
 def parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
     """Write the export; returns rows per table."""
     db_path, out_dir = Path(db_path), Path(out_dir)
-    if not db_path.exists():
-        raise ExportError(f"{db_path}: no warehouse to export (build one with `python -m etl demo` or `refresh`)")
-    if out_dir.exists() and not (out_dir / "schema.json").exists() and any(out_dir.iterdir()):
-        raise ExportError(f"{out_dir} holds files that are not an earlier export; choose an empty or new folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.examine(db_path)  # Unreadable: one line saying why and what to run
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"{out_dir} is a file; the export writes a folder: choose a new or empty folder")
     staging = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    try:
+        if out_dir.exists() and not (out_dir / "schema.json").exists() and any(out_dir.iterdir()):
+            raise ExportError(f"{out_dir} holds files that are not an earlier export; choose an empty or new folder")
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        counts = _write(db_path, staging)
+        shutil.copy(config.SCHEMA_FILE, staging / "schema.sql")
+        _swap_in(staging, out_dir)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing half-written is left
+        if isinstance(exc, duckdb.IOException) and str(db_path) in str(exc):
+            raise warehouse.damaged(db_path, exc) from None
+        if isinstance(exc, (OSError, duckdb.IOException)):
+            raise ExportError(f"{out_dir}: the export cannot be written there ({_reason(exc, out_dir)}); "
+                              "choose a folder this user may write in") from None
+        raise
+    return counts
+
+
+def _write(db_path: Path, staging: Path) -> dict[str, int]:
+    """Every table's Parquet and schema.json into `staging`; rows per table."""
     con = warehouse.open_read_only(db_path)
     try:
         tables = warehouse.table_names(con, "warehouse")
@@ -65,9 +85,13 @@ def parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
         "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "schema_version": meta.get("schema_version"), "contents": meta.get("contents"),
         "github_logins_included": config.show_logins(), "tables": manifest}, indent=2, default=str) + "\n")
-    shutil.copy(config.SCHEMA_FILE, staging / "schema.sql")
-    _swap_in(staging, out_dir)
     return counts
+
+
+def _reason(exc: Exception, out_dir: Path) -> str:
+    if isinstance(exc, OSError):
+        return config.unmakeable(out_dir.parent, exc)
+    return str(exc).splitlines()[0]
 
 
 def _columns(con) -> dict[str, dict]:

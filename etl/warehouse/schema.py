@@ -74,9 +74,9 @@ def table_names(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> l
 
 
 def missing_tables(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
-    """Tables of the current contract that the live warehouse at `path` lacks: it was built by an
-    earlier version. Adding tables is the only kind of change made without a new SCHEMA_VERSION,
-    so the next build (demo, refresh or records load) adds them and keeps everything else.
+    """Tables of the current contract that the live warehouse at `path` lacks although it records
+    this SCHEMA_VERSION (every change of schema.sql bumps it, so only a warehouse changed by hand
+    lacks one); the next build (demo, refresh or records load) adds them and keeps the rest.
     `con`: a read-only view of that file already open (open_read_only), to use instead of
     opening one."""
     own = con is None
