@@ -151,6 +151,7 @@ def for_browser(fig: go.Figure) -> go.Figure:
         return fig
     reserve_margins(fig)
     _write_out_template(fig)
+    inert_text(fig)
     specs = [trace.to_plotly_json() for trace in fig.data]
     for trace, spec in zip(fig.data, specs):
         for path, value in _numeric_arrays(spec):
@@ -248,6 +249,64 @@ def _as_text(number) -> str:
             return str(int(number))
         return repr(number)
     return str(number)
+
+
+# Trace attributes that carry data values (names, labels, hover values), not the page's own markup.
+_DATA_TEXT = {"x", "y", "z", "text", "hovertext", "labels", "parents", "ids", "customdata", "label", "names",
+              "theta", "dimensions"}
+
+
+def inert_text(fig: go.Figure) -> go.Figure:
+    """Data values drawn as text, not markup: Plotly reads `<a href=...>`, `<b>` and the like in
+    labels, hover text and tick labels, so a package or team named with a tag would become a link.
+    `<` and `>` in data values become `&lt;` and `&gt;`, which Plotly shows as the characters.
+    Category orders and tick texts are escaped the same way, so they still match."""
+    for trace in fig.data:
+        spec = trace.to_plotly_json()
+        for path, value in _text_values(spec):
+            trace[path] = value
+    for name in fig.layout:
+        axis = fig.layout[name]
+        if name.startswith(("xaxis", "yaxis")) and axis is not None:
+            for attr in ("categoryarray", "ticktext"):
+                values = getattr(axis, attr, None)
+                if values is not None and any(isinstance(v, str) and ("<" in v or ">" in v) for v in values):
+                    setattr(axis, attr, [_escape_tags(v) for v in values])
+    return fig
+
+
+def _escape_tags(value):
+    return value.replace("<", "&lt;").replace(">", "&gt;") if isinstance(value, str) else value
+
+
+def _text_values(spec: dict, path: tuple = ()):
+    """(path, escaped values) for each data attribute of a trace holding text with `<` or `>`."""
+    for key, value in spec.items():
+        if isinstance(value, dict):
+            yield from _text_values(value, (*path, key))
+        elif key in _DATA_TEXT:
+            escaped = _escaped(value)
+            if escaped is not None:
+                yield (*path, key), escaped
+
+
+def _escaped(value):
+    """`value` (a string, list or array, nested) with tags escaped, or None when it holds none."""
+    if isinstance(value, str):
+        return _escape_tags(value) if "<" in value or ">" in value else None
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "OUS":
+            return None
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        found = False
+        out = []
+        for item in value:
+            escaped = _escaped(item)
+            found = found or escaped is not None
+            out.append(item if escaped is None else escaped)
+        return out if found else None
+    return None
 
 
 def _numeric_arrays(spec: dict, path: tuple = ()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 import subprocess
@@ -225,3 +226,20 @@ def test_streamlit_s_own_table_download_is_switched_off():
     assert settings["client"]["disableDataExport"] is True
     pages = "\n".join(p.read_text() for p in (config.ROOT / "pages").glob("*.py"))
     assert "st.dataframe(" not in pages + (config.ROOT / "app.py").read_text()
+
+
+def test_tags_in_data_values_are_drawn_as_text_not_markup():
+    """A package named with an HTML link: Plotly would draw a live link; the figure shows its text."""
+    from publish import theme
+
+    evil = '<a href="http://evil.example">pandas</a>'
+    data = pd.DataFrame({"package": [evil, "numpy"], "teams": [3, 5]})
+    fig = px.bar(data, x="package", y="teams", hover_data={"package": True}, text="package")
+    fig.update_xaxes(categoryorder="array", categoryarray=[evil, "numpy"])
+    theme.for_browser(fig)
+    spec = fig.to_plotly_json()
+    drawn = json.dumps(spec["data"]) + json.dumps(spec["layout"]["xaxis"])
+    assert "<a href" not in drawn
+    assert r'&lt;a href=\"http://evil.example\"&gt;pandas&lt;/a&gt;' in drawn
+    assert list(spec["data"][0]["x"]) == list(spec["layout"]["xaxis"]["categoryarray"])  # still matching
+    assert "<br>" in spec["data"][0]["hovertemplate"] or "<" not in spec["data"][0]["hovertemplate"]  # page markup kept
