@@ -344,7 +344,9 @@ def test_graphql_rate_limit_resetting_within_the_wait_is_waited_for(gh, tmp_path
     organisation(gh, repos=3)
     cfg = org_sources(tmp_path)
     waiting = dataclasses.replace(cfg, github=dataclasses.replace(cfg.github, max_rate_limit_wait=30))
-    gh.set_rate_limit(remaining=0, reset_in=1, resource="graphql")
+    # The reset is a few seconds away: far enough that the first query meets the limit even on a
+    # loaded machine, near enough to be within max_rate_limit_wait.
+    gh.set_rate_limit(remaining=0, reset_in=5, resource="graphql")
     started = time.monotonic()
     outcome = refresh.refresh(tmp_path / "w.duckdb", waiting)
     assert (outcome.fetched, outcome.partial) == (3, False)
