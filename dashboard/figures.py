@@ -292,8 +292,10 @@ def adoption_figure(grid):
                                  text=[f"{v / 1000:.1f}k" if v >= 1000 else f"{v:,.0f}" for v in used],
                                  textfont=dict(size=12, color=theme.NHS_DARK_GREY),
                                  showlegend=False, hovertemplate="%{y} · %{x}<br>Repositories: %{text}<extra></extra>"))
+    # Labels turned 50 degrees stand out to the right of their column: room for the last one.
+    last = theme.text_width(str(grid.columns[-1]), theme.FONT_SIZE) if len(grid.columns) else 0
     fig.update_layout(height=150 + 28 * len(grid) + 6 * max((len(str(c)) for c in grid.columns), default=0),
-                      yaxis=dict(autorange="reversed", dtick=1), showlegend=False,
+                      yaxis=dict(autorange="reversed", dtick=1), showlegend=False, margin=dict(r=int(0.7 * last) + 20),
                       xaxis=dict(side="top", tickangle=-50, dtick=1), plot_bgcolor="white")
     return fig
 
@@ -748,7 +750,6 @@ def retention_figure(quarterly: pd.DataFrame, colours: dict, start, end) -> go.F
 @charts.cached
 def trend_figure(trend: pd.DataFrame, colours: dict, link_label: str) -> go.Figure:
     """Each team's link strength by financial year; a part year (to date) hollow and dotted."""
-    trend = trend.assign(year=trend.year.str.replace(" (to date)", "<br>(to date)", regex=False))
     trend, colours = fold_groups(trend, group="team", x="year", y="strength", colours=colours, how="drop")
     fig = by_group(trend, x="year", y="strength", group="team", kind="line", colours=colours, order=list(colours),
                    partial=set(trend.year[trend.part_year]),
