@@ -295,8 +295,9 @@ def adoption_figure(grid):
     # Labels turned 50 degrees stand out to the right of their column: room for the last one.
     last = theme.text_width(str(grid.columns[-1]), theme.FONT_SIZE) if len(grid.columns) else 0
     fig.update_layout(height=150 + 28 * len(grid) + 6 * max((len(str(c)) for c in grid.columns), default=0),
-                      yaxis=dict(autorange="reversed", dtick=1), showlegend=False, margin=dict(r=int(0.7 * last) + 20),
-                      xaxis=dict(side="top", tickangle=-50, dtick=1), plot_bgcolor="white")
+                      yaxis=dict(autorange="reversed", dtick=1, showgrid=False), showlegend=False,
+                      margin=dict(r=int(0.7 * last) + 20), plot_bgcolor="white",
+                      xaxis=dict(side="top", tickangle=-50, dtick=1, showgrid=False))
     return fig
 
 
@@ -742,8 +743,10 @@ def retention_figure(quarterly: pd.DataFrame, colours: dict, start, end) -> go.F
                    order=list(colours), partial=part_quarters(quarterly.quarter, start, end),
                    labels={"quarter": "", "retention_pct": "Still active (%)", "team": "Team"})
     fig.update_traces(xhoverformat="Q%q %Y")
+    first, last = (pd.Timestamp(min(quarterly.quarter)), pd.Timestamp(max(quarterly.quarter))) if len(quarterly) else (None, None)
     fig.update_layout(height=380, legend_title_text="", yaxis=dict(range=[0, 105]),
-                      xaxis=dict(tickformat="%b %Y", dtick="M3"))
+                      xaxis=dict(tickformat="%b %Y", dtick="M3", range=[first - pd.Timedelta(days=30), last + pd.Timedelta(days=30)]
+                                 if first is not None else None))
     return fig
 
 

@@ -121,7 +121,7 @@ if many and not chosen.empty:
                     f"{g.nodes[p]['label']} {w:g}" for p, w in partners[:figures.PARTNERS]))
     st.caption(f"{plain(names[centre])} is linked to {counted(len(partners), 'team')}"
                + (f"; the {figures.PARTNERS} strongest are drawn, clockwise from the top" if len(partners) > figures.PARTNERS
-                  else ", strongest at the top, then clockwise") + f". Numbers: {unit}; circles sized by commits.")
+                  else ", strongest at the top, then clockwise") + f". The number in each circle: {unit}.")
 
     st.subheader("Every pair of teams", anchor=False)
     matrix, fig = figures.matrix_figure(activity, chosen, name)
