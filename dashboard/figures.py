@@ -607,10 +607,11 @@ def pairs_figure(pairs: pd.DataFrame, unit: str) -> go.Figure:
 
 
 @charts.cached
-def matrix_figure(activity: pd.DataFrame, chosen: pd.DataFrame, link_label: str):
+def matrix_figure(activity: pd.DataFrame, chosen: pd.DataFrame, link_label: str, rows: tuple = ()):
     """The team-by-team matrix of link weights, teams sorted into groups that link most among
     themselves (network.clustered_order; each group boxed), and the figure drawing it with every
-    team named. Returns the matrix (in that order) and the figure."""
+    team named. With `rows` (team names: the teams chosen), only their rows, against the teams
+    they link to, most linked first. Returns the matrix (in that order) and the figure."""
     g = network.graph(activity, chosen)
     groups = [[g.nodes[n]["label"] for n in group] for group in network.clustered_order(g)]
     names = [name for group in groups for name in group]
@@ -618,19 +619,25 @@ def matrix_figure(activity: pd.DataFrame, chosen: pd.DataFrame, link_label: str)
                            chosen[["team_b", "team_a", "weight"]].set_axis(["team_a", "team_b", "weight"], axis=1)])
     matrix = (both_ways.pivot_table(index="team_a", columns="team_b", values="weight", aggfunc="sum")
               .reindex(index=names, columns=names).fillna(0.0).rename_axis(index=None, columns=None))
+    rows = [r for r in rows if r in matrix.index]
+    if rows:
+        weight = matrix.loc[rows].sum()
+        columns = sorted((c for c in names if weight[c] > 0 or c in rows), key=lambda c: (-weight[c], c))
+        matrix, groups = matrix.loc[rows, columns], []
     fig = heatmap(matrix.where(matrix > 0), colours=ADOPTION_SCALE, label=link_label)
     fig.update_traces(zmin=1, xgap=1, ygap=1)
-    many = len(names) > MANY_TEAMS
+    many = len(matrix.columns) > MANY_TEAMS
     tick = 12 if many else 14
     row = 22 if many else 32
-    widest = max((theme.text_width(n, tick) for n in names), default=0)
+    widest = max((theme.text_width(str(n), tick) for n in matrix.columns), default=0)
     start = 0
     for group in groups:
         if len(group) > 1:
             fig.add_shape(type="rect", x0=start - 0.5, x1=start + len(group) - 0.5, y0=start - 0.5,
                           y1=start + len(group) - 0.5, line=dict(color=theme.NHS_DARK_GREY, width=2))
         start += len(group)
-    fig.update_layout(height=row * len(names) + widest + 60, plot_bgcolor="white", margin=dict(l=10, r=10, t=20, b=10))
+    fig.update_layout(height=max(row, 28) * len(matrix) + widest + 60, plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=20, b=10))
     fig.update_xaxes(side="top", title=None, dtick=1, tickangle=-90, tickfont=dict(size=tick), showgrid=False)
     fig.update_yaxes(title=None, dtick=1, tickfont=dict(size=tick), showgrid=False)
     return matrix, fig

@@ -57,7 +57,9 @@ if then is not None:
 pairs_linked, n_pairs = measure("team_pairs_linked")
 people_links = links[links.link == "people"]
 people_graph = network.graph(activity, people_links)
-possible = people_graph.number_of_nodes() * (people_graph.number_of_nodes() - 1) // 2
+# Pairs that could have been linked: of the teams in the network, those with a chosen team in them.
+n_teams, n_others = people_graph.number_of_nodes(), sum(t not in f.teams for t in people_graph.nodes) if f.teams else 0
+possible = n_teams * (n_teams - 1) // 2 - n_others * (n_others - 1) // 2
 closest = figures.strongest_pairs(people_links, 1)
 answer = (f"**{share.shown(now)} of contributions crossed team lines** {periods.in_words(f.period)}{change}; "
           f"{n_pairs:,} of the {possible:,} pairs of teams shared people")
@@ -75,6 +77,7 @@ link = st.segmented_control("Linked by", list(LINKS), format_func=lambda k: LINK
 name, unit, meaning = LINKS[link]
 chosen = links[links.link == link]
 g = network.graph(activity, chosen)
+chosen_names = tuple(f.team_names[t] for t in f.teams)
 matrix_title = f"Team matrix, {name.lower()}"
 if chosen.empty:
     st.info(f"No {name.lower()} between teams in this period.")
@@ -87,11 +90,12 @@ elif not many:
                     alt=f"Network of teams linked by {name.lower()}: " + "; ".join(
                         f"{r.team_a}–{r.team_b} {r.weight:g}" for r in chosen.head(12).itertuples()))
     with right:
-        matrix, fig = figures.matrix_figure(activity, chosen, name)
+        matrix, fig = figures.matrix_figure(activity, chosen, name, chosen_names)
         charts.show(fig, key="matrix_chart", data=matrix.reset_index(names="team"), title=matrix_title,
                     alt=f"Team-by-team matrix of {name.lower()}.")
     st.caption(f"Links: {meaning}. Circles sized by commits in the period; lines and cells by {unit}. "
-               f"{theme.TEAM_COLOUR_RULE}. The matrix puts teams that link most among themselves together (boxed).")
+               f"{theme.TEAM_COLOUR_RULE}. " + ("The matrix has a row for each team chosen." if chosen_names else
+                                                 "The matrix puts teams that link most among themselves together (boxed)."))
 else:
     pairs = figures.strongest_pairs(chosen)
     charts.show(figures.pairs_figure(pairs, unit), key="pairs_chart", data=pairs,
@@ -124,11 +128,13 @@ if many and not chosen.empty:
                   else ", strongest at the top, then clockwise") + f". The number in each circle: {unit}.")
 
     st.subheader("Every pair of teams", anchor=False)
-    matrix, fig = figures.matrix_figure(activity, chosen, name)
+    matrix, fig = figures.matrix_figure(activity, chosen, name, chosen_names)
     charts.show(fig, key="matrix_chart", data=matrix.reset_index(names="team"), title=matrix_title,
                 alt=f"Team-by-team matrix of {name.lower()}.")
-    st.caption(f"Cells: {unit} linking the two teams. Teams that link most among themselves are put together, "
-               "each group boxed; within a group, the most linked team first.")
+    st.caption(f"Cells: {unit} linking the two teams. " + (
+        "A row for each team chosen, against the teams it is linked to, most linked first." if chosen_names else
+        "Teams that link most among themselves are put together, each group boxed; within a group, the most linked "
+        "team first."))
 if len(chosen) > figures.MAX_EDGES and not many:
     st.caption(f"The network draws the {figures.MAX_EDGES} strongest of {len(chosen):,} links; the matrix and the "
                "chart's data export hold them all.")

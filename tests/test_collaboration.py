@@ -342,6 +342,18 @@ def test_the_page_opens_with_its_answer_in_a_sentence(demo_db, monkeypatch):
     first, second = teams[a], teams[b]  # in the order of their ids, as collab_links gives them
     assert answer.endswith(f"{len(pairs)} of the {active * (active - 1) // 2} pairs of teams shared people, most of all "
                            f"{first} and {second} ({n} people).")
+    # For one team: its share, and the pairs it could be in (one with each other team).
+    one = open_collaboration(demo_db, monkeypatch, team="AI Imaging")
+    answer = one.markdown[0].value.replace("**", "").replace("\\", "")
+    con = warehouse.open_read_only(demo_db)
+    total, crossed = con.execute("""SELECT count(*), count(*) FILTER (WHERE team_id <> repo_team_id)
+        FROM warehouse.contributions WHERE team_id IS NOT NULL AND repo_team_id IS NOT NULL
+          AND 'ai-imaging' IN (team_id, repo_team_id)
+          AND authored_at >= DATE '2025-10-01' AND authored_at < DATE '2026-10-01'""").fetchone()
+    con.close()
+    mine = [p for p in pairs if "ai-imaging" in p[:2]]
+    assert answer.startswith(f"{crossed / total:.0%} of contributions crossed team lines")
+    assert f"; {len(mine)} of the {active - 1} pairs of teams shared people" in answer
 
 
 def test_link_type_from_the_url(demo_db, monkeypatch):
