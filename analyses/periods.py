@@ -40,3 +40,26 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1) + dt.timedelta(days=1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28) + dt.timedelta(days=1)
+
+
+def in_words(period: Period) -> str:
+    """The period as it ends a sentence: "in the last 12 months", "in FY 2026/27 to date",
+    "from 1 Apr 2016 to 30 Sep 2026" (all time)."""
+    if period.key.startswith("fy-"):
+        return "in " + period.label.replace(" (to date)", " to date")
+    if period.key == "last-12-months":
+        return "in the last 12 months"
+    return f"from {period.start.day} {period.start:%b %Y} to {period.end.day} {period.end:%b %Y}"
+
+
+def year_earlier(period: Period) -> Period:
+    """The same days one year earlier, to compare with: the 12 months before the last 12, the
+    financial year before, or the same part of it for a year to date."""
+    return Period(f"{period.key}-year-earlier", f"{period.label}, a year earlier", _shift(period.start), _shift(period.end))
+
+
+def _shift(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)

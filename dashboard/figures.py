@@ -7,7 +7,9 @@ scripts so that Streamlit registers each cache once per process, not on every ru
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
+import math
 
 import pandas as pd
 import plotly.express as px
@@ -21,12 +23,17 @@ from publish import theme
 
 def by_group(frame: pd.DataFrame, *, x: str, y: str, group: str, kind: str = "bar", colours: dict | None = None,
              order: list | None = None, labels: dict | None = None, hover: list[str] | None = None,
-             orientation: str | None = None, text: str | None = None, marker: dict | None = None) -> go.Figure:
+             orientation: str | None = None, text: str | None = None, marker: dict | None = None,
+             partial=None) -> go.Figure:
     """One trace per value of `group` (a team, a language): bars, lines with markers, stacked
     areas or points. Built with graph_objects, about ten times faster than Plotly Express for
     the same figure, which matters with forty teams. Values of `group` take their colour from
-    `colours`, else the categorical palette; `order` fixes the legend order (default: first seen)."""
+    `colours` (grey when it does not name them), else the categorical palette; `order` fixes the
+    legend order (default: first seen). `partial` lists the values of `x` that are part periods
+    (a year or quarter to date): their bars are hatched and hollow, their points hollow and
+    joined by a dotted line, so a part year does not pass for a decline."""
     labels = labels or {}
+    partial = set(partial or ())
     keys = order if order is not None else list(dict.fromkeys(frame[group]))
     parts = dict(tuple(frame.groupby(group, sort=False))) if len(frame) else {}
 
@@ -37,25 +44,46 @@ def by_group(frame: pd.DataFrame, *, x: str, y: str, group: str, kind: str = "ba
     extra = "".join(f"<br>{named(h)}: %{{customdata[{i}]}}" for i, h in enumerate(hover or []))
     hovertemplate = (f"<b>%{{fullData.name}}</b><br>{named(category_column)}: %{{{category}}}"
                      f"<br>{named(value_column)}: %{{{value}}}{extra}<extra></extra>")
+    def common(part: pd.DataFrame, key) -> dict:
+        return dict(x=part[x].to_numpy(), y=part[y].to_numpy(), name=str(key), legendgroup=str(key),
+                    text=part[text].to_numpy() if text else None,
+                    customdata=part[hover].to_numpy() if hover else None, hovertemplate=hovertemplate)
+
     traces = []
     for i, key in enumerate(keys):
         part = parts.get(key)
         if part is None:
             continue
-        common = dict(x=part[x].to_numpy(), y=part[y].to_numpy(), name=str(key), legendgroup=str(key),
-                      text=part[text].to_numpy() if text else None,
-                      customdata=part[hover].to_numpy() if hover else None, hovertemplate=hovertemplate)
-        colour = (colours or {}).get(key, theme.CATEGORICAL[i % len(theme.CATEGORICAL)])
+        if colours is not None:
+            colour = colours.get(key, theme.UNMAPPED)
+        else:
+            colour = theme.CATEGORICAL[i] if i < len(theme.CATEGORICAL) else theme.UNMAPPED
+        is_part = part[x].isin(partial).to_numpy() if partial else None
         if kind == "bar":
-            traces.append(go.Bar(**common, marker=dict(color=colour), orientation=orientation,
+            style = dict(color=colour)
+            if partial and is_part.any():
+                style.update(line=dict(color=colour, width=1.5),
+                             pattern=dict(shape=["/" if p else "" for p in is_part], fillmode="replace",
+                                          fgcolor=colour, bgcolor="white", solidity=0.35))
+            traces.append(go.Bar(**common(part, key), marker=style, orientation=orientation,
                                  textposition="auto" if text else None))
+        elif kind == "line" and partial and is_part.any():
+            whole = part[~is_part]
+            traces.append(go.Scatter(**common(whole, key), mode="lines+markers", line=dict(color=colour),
+                                     marker=dict(color=colour)))
+            bridge = pd.concat([whole.tail(1), part[is_part]])
+            traces.append(go.Scatter(**common(bridge, key), mode="lines+markers", showlegend=whole.empty,
+                                     line=dict(color=colour, dash="dot"),
+                                     marker=dict(color=colour, size=9, symbol=["circle" if j < len(whole.tail(1)) else "circle-open"
+                                                                                for j in range(len(bridge))],
+                                                 line=dict(width=2, color=colour))))
         elif kind == "line":
-            traces.append(go.Scatter(**common, mode="lines+markers", line=dict(color=colour), marker=dict(color=colour)))
+            traces.append(go.Scatter(**common(part, key), mode="lines+markers", line=dict(color=colour), marker=dict(color=colour)))
         elif kind == "area":
-            traces.append(go.Scatter(**common, mode="lines", stackgroup="one", line=dict(color=colour, width=0.5),
+            traces.append(go.Scatter(**common(part, key), mode="lines", stackgroup="one", line=dict(color=colour, width=0.5),
                                      fillcolor=colour))
         elif kind == "points":
-            traces.append(go.Scatter(**common, mode="markers", marker=dict(marker or {}, color=colour)))
+            traces.append(go.Scatter(**common(part, key), mode="markers", marker=dict(marker or {}, color=colour)))
         else:
             raise ValueError(f"unknown kind {kind!r}")
     fig = go.Figure(traces)
@@ -79,44 +107,72 @@ def heatmap(grid: pd.DataFrame, *, colours: list[str], label: str) -> go.Figure:
     return fig
 
 
-OTHER_TEAMS = "Other teams"
+def other_label(count: int, noun: str = "teams") -> str:
+    """The name of a group of the rest: "Other (33 teams)"."""
+    return f"Other ({count} {noun if count != 1 else noun.removesuffix('s')})"
+
+
+def is_other(name) -> bool:
+    return isinstance(name, str) and name.startswith("Other (")
 
 
 def fold_groups(frame: pd.DataFrame, *, group: str, x: str, y: str, colours: dict, how: str = "sum",
                 sums: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict]:
-    """Keep a chart legible when it has more groups (teams) than the palette has colours.
-
-    Up to len(theme.CATEGORICAL) groups: `frame` and `colours` as given. Beyond that, the seven
-    largest groups by total `y` keep a colour each and the rest become OTHER_TEAMS, grey:
-    summed per `x` (how="sum", also summing the columns in `sums`), their earliest `y` per `x`
-    (how="min"), or left out (how="drop", for rates that cannot be added up). Forty stacked
-    traces in eight repeating colours say nothing, and take the browser a second to draw."""
-    if not folded(frame, group):
-        return frame, colours
+    """Keep a chart of teams legible, with one colour per team: the teams with a colour of their
+    own (theme.team_colours: the teams with the most commits, all time, or those chosen) keep it;
+    the others, grey, are drawn together as "Other (k teams)": summed per `x` (how="sum", also
+    summing the columns in `sums`), their earliest `y` per `x` (how="min"), or left out
+    (how="drop", for rates that cannot be added up). A single grey team keeps its name. Forty
+    stacked traces in repeating colours say nothing, and take the browser a second to draw.
+    Returns the frame, its rows in legend order (coloured teams by rank, then the rest), and the
+    colours of its groups in that order."""
     if how not in ("sum", "min", "drop"):
         raise ValueError(f"unknown how {how!r}")
-    # Dates cannot be summed: for how="min" the largest groups are those with the most rows.
-    ranked = frame.assign(_rows=1) if how == "min" else frame
-    folded_frame, palette = theme.top_with_other(ranked, group, "_rows" if how == "min" else y, other=OTHER_TEAMS)
+    groups = list(dict.fromkeys(frame[group]))
+    rank = {c: i for i, c in enumerate(theme.CATEGORICAL)}
+    kept = sorted((g for g in groups if theme.has_colour(colours, g)), key=lambda g: rank.get(colours[g], len(rank)))
+    rest = [g for g in groups if g not in kept]
+    order = {g: i for i, g in enumerate(kept + rest)}
+    if len(rest) <= 1:
+        palette = {g: colours.get(g, theme.UNMAPPED) for g in kept + rest}
+        return frame.sort_values(group, key=lambda c: c.map(order), kind="stable"), palette
+    other = other_label(len(rest))
+    palette = {**{g: colours[g] for g in kept}, other: theme.UNMAPPED}
     if how == "drop":
-        palette.pop(OTHER_TEAMS)
-        return frame[folded_frame[group] != OTHER_TEAMS], palette
-    folded_frame = folded_frame.drop(columns="_rows", errors="ignore")
+        palette.pop(other)
+        shown = frame[frame[group].isin(kept)]
+        return shown.sort_values(group, key=lambda c: c.map(order), kind="stable"), palette
+    folded_frame = frame.assign(**{group: frame[group].where(frame[group].isin(kept), other)})
     if how == "sum":
         folded_frame = folded_frame.groupby([x, group], as_index=False, sort=False)[[y, *sums]].sum()
     else:
         folded_frame = folded_frame.groupby([x, group], as_index=False, sort=False)[y].min()
-    order = {value: i for i, value in enumerate(palette)}  # the kept groups, largest first, then the rest
+    order[other] = len(kept)
     return folded_frame.sort_values(group, key=lambda c: c.map(order), kind="stable"), palette
 
 
-def folded(frame: pd.DataFrame, group: str = "team") -> bool:
-    """True when fold_groups would fold this frame's groups (for a caption saying so)."""
-    return not frame.empty and frame[group].nunique() > len(theme.CATEGORICAL)
+def folded(frame: pd.DataFrame, colours: dict, group: str = "team") -> bool:
+    """True when fold_groups groups some of this frame's teams as "Other" (for a caption saying so)."""
+    return not frame.empty and sum(not theme.has_colour(colours, g) for g in frame[group].unique()) > 1
 
 
-FOLDED_NOTE = (f"With more than {len(theme.CATEGORICAL)} teams, the seven largest have a colour each and the rest "
-               f"are shown together as *{OTHER_TEAMS}*; choose teams in the sidebar to see any of them.")
+FOLDED_NOTE = (f"{theme.TEAM_COLOUR_RULE}, shown together as *Other*. Choose teams in the sidebar to see any "
+               "of them.")
+
+
+def top_and_rest(frame: pd.DataFrame, *, group: str, weight: str, keep: int, by: list[str],
+                 sums: list[str]) -> tuple[pd.DataFrame, list]:
+    """`frame` with only its `keep` heaviest values of `group` (by total `weight`, then name) and
+    the rest summed (columns `sums`, per `by`) as one "Other (k teams)" group; and the groups in
+    order, heaviest first, the rest last. For charts that give each team a row: forty rows
+    of bars or cells cannot be read on one screen."""
+    totals = frame.groupby(group)[weight].sum()
+    ranked = sorted(totals.index, key=lambda g: (-totals[g], str(g)))
+    if len(ranked) <= keep + 1:
+        return frame, ranked
+    kept, other = ranked[:keep], other_label(len(ranked) - keep)
+    rest = frame[~frame[group].isin(kept)].groupby(by, as_index=False, sort=False)[sums].sum().assign(**{group: other})
+    return pd.concat([frame[frame[group].isin(kept)], rest], ignore_index=True), [*kept, other]
 
 
 # ---------------------------------------------------------------------------------------
@@ -184,13 +240,26 @@ def durations_figure(done, labels: list):
 # ---------------------------------------------------------------------------------------
 # Tech stack page
 
+def language_shares(shown: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Each team's languages as shares of the team's total (`column`: repositories or bytes),
+    with the total and the team's label naming it ("AI Imaging (412)")."""
+    total = shown.groupby("team")[column].transform("sum")
+    return shown.assign(share=(100 * shown[column] / total).round(1), total=total)
+
+
 @charts.cached
-def languages_figure(shown, column: str, language_colours: dict):
-    fig = by_group(shown, x=column, y="team", group="language", orientation="h", colours=language_colours,
-                   order=[lang for lang in language_colours if lang in set(shown.language)],
-                   labels={"team": "", "bytes": "Bytes of code", "repositories": "Repositories", "language": "Language"})
-    fig.update_layout(barmode="stack", height=120 + 45 * shown.team.nunique(), legend_title_text="",
-                      yaxis=dict(categoryorder="total ascending"))
+def languages_figure(shown, column: str, language_colours: dict, teams: list):
+    """Each team's languages as shares of its repositories (or bytes), a team a row in the order
+    of `teams` (heaviest first, an "Other" group last): shares compare teams of any size, and the
+    group of the rest with them. Hover gives the counts."""
+    shares = language_shares(shown, column)
+    fig = by_group(shares, x="share", y="team", group="language", orientation="h", colours=language_colours,
+                   order=[lang for lang in language_colours if lang in set(shown.language)], hover=[column],
+                   labels={"team": "", "share": "Share of " + ("bytes of code" if column == "bytes" else "repositories")
+                           + " (%)", "bytes": "Bytes of code", "repositories": "Repositories", "language": "Language"})
+    fig.update_layout(barmode="stack", height=130 + 34 * len(teams), legend_title_text="",
+                      xaxis=dict(range=[0, 100], ticksuffix="%"),
+                      yaxis=dict(categoryorder="array", categoryarray=list(reversed(teams)), dtick=1))
     return fig
 
 
@@ -203,32 +272,116 @@ def languages_time_figure(over_time, language_colours: dict):
     return fig
 
 
+ADOPTION_SCALE = ["#C6DBEF", theme.NHS_DARK_BLUE]  # the palest cell still stands out from an empty one
+
+
 @charts.cached
 def adoption_figure(grid):
-    fig = heatmap(grid, colours=["#FFFFFF", theme.NHS_BLUE], label="Repositories")
-    fig.update_layout(height=160 + 24 * len(grid))
-    fig.update_xaxes(side="top")
+    """Teams (rows) by libraries (columns): repositories using each, written in the cell. A row
+    named "Other (k teams)" (figures.other_label) holds the sum of many teams: it is written on a
+    grey band, not coloured, so it does not wash out the rest."""
+    others = [t for t in grid.index if is_other(t)]
+    fig = heatmap(grid.where(~grid.index.to_series().map(is_other), None), colours=ADOPTION_SCALE, label="Repositories")
+    fig.update_traces(zmin=1, xgap=2, ygap=2, textfont=dict(size=13))
+    for name in others:
+        row = grid.loc[name]
+        used = row.dropna()
+        fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=grid.index.get_loc(name) - 0.5,
+                      y1=grid.index.get_loc(name) + 0.5, fillcolor=theme.NHS_PALE_GREY, line_width=0, layer="below")
+        fig.add_trace(go.Scatter(x=[str(c) for c in used.index], y=[name] * len(used), mode="text",
+                                 text=[f"{v / 1000:.1f}k" if v >= 1000 else f"{v:,.0f}" for v in used],
+                                 textfont=dict(size=12, color=theme.NHS_DARK_GREY),
+                                 showlegend=False, hovertemplate="%{y} · %{x}<br>Repositories: %{text}<extra></extra>"))
+    # Labels turned 50 degrees stand out to the right of their column: room for the last one.
+    last = theme.text_width(str(grid.columns[-1]), theme.FONT_SIZE) if len(grid.columns) else 0
+    fig.update_layout(height=150 + 28 * len(grid) + 6 * max((len(str(c)) for c in grid.columns), default=0),
+                      yaxis=dict(autorange="reversed", dtick=1, showgrid=False), showlegend=False,
+                      margin=dict(r=int(0.7 * last) + 20), plot_bgcolor="white",
+                      xaxis=dict(side="top", tickangle=-50, dtick=1, showgrid=False))
     return fig
 
 
 @charts.cached
 def first_use_figure(first_use, colours: dict):
+    """A row per library, a point per team at the day its first repository using the library
+    started. Teams sit a little apart within each row, in legend order, so teams that started on
+    the same day are all seen."""
     first_use, colours = fold_groups(first_use, group="team", x="package", y="first_used", colours=colours, how="min")
-    fig = by_group(first_use, x="first_used", y="package", group="team", kind="points", colours=colours,
-                   marker=dict(size=12, line=dict(width=1, color="white")),
-                   labels={"first_used": "First repository using it started", "package": "", "team": "Team"})
-    fig.update_layout(height=140 + 26 * first_use.package.nunique(), legend_title_text="")
+    packages = sorted(first_use.package.unique(), key=lambda p: str(p).casefold())
+    row = {p: i for i, p in enumerate(packages)}
+    teams = list(colours)
+    spread = min(0.6, 0.09 * (len(teams) - 1))
+    offset = {t: (spread * (i / (len(teams) - 1) - 0.5) if len(teams) > 1 else 0.0) for i, t in enumerate(teams)}
+    fig = go.Figure()
+    for team in teams:
+        part = first_use[first_use.team == team]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part.first_used.to_numpy(), y=[row[p] + offset[team] for p in part.package], mode="markers",
+            name=str(team), legendgroup=str(team), customdata=part.package.to_numpy(),
+            marker=dict(size=12, color=colours[team], line=dict(width=1, color="white")),
+            hovertemplate="<b>%{fullData.name}</b><br>Library: %{customdata}<br>First repository using it started: "
+                          "%{x|%d %b %Y}<extra></extra>"))
+    fig.update_layout(height=150 + 34 * len(packages), legend_title_text="",
+                      xaxis_title="First repository using it started",
+                      yaxis=dict(tickmode="array", tickvals=list(range(len(packages))), ticktext=packages,
+                                 range=[len(packages) - 0.5, -0.5], showgrid=False, zeroline=False))
+    for i in range(1, len(packages)):
+        fig.add_hline(y=i - 0.5, line=dict(color=theme.NHS_PALE_GREY, width=1))
     return fig
 
 
+BEHIND_COLOUR = "#D55E00"  # Okabe-Ito vermillion: a warning that reads for colour-blind people too
+CURRENT_COLOUR = theme.NHS_PALE_GREY
+
+
+def version_grid(spread: pd.DataFrame) -> pd.DataFrame:
+    """One row per team and library from version_spread's rows: the majors pinned ("1.x, 2.x"),
+    the newest major in use anywhere, whether the team is behind on it (an older major pinned by
+    any of its repositories), and the repositories per major, for hover."""
+    rows = []
+    for (team, package), part in spread.groupby(["team", "package"], sort=True):
+        part = part.sort_values("major_version")
+        rows.append({"team": team, "package": package,
+                     "majors": ", ".join(f"{int(m)}.x" for m in part.major_version),
+                     "newest": f"{int(part.newest_major.iloc[0])}.x", "behind": bool(part.behind.any()),
+                     "repositories": "; ".join(f"{int(m)}.x in {int(n):,}" for m, n in
+                                               zip(part.major_version, part.repositories))})
+    return pd.DataFrame(rows, columns=["team", "package", "majors", "newest", "behind", "repositories"])
+
+
 @charts.cached
-def versions_figure(spread, n_libraries: int):
-    fig = px.bar(spread, x="repositories", y="team", color="major", facet_col="package", facet_col_wrap=3,
-                 orientation="h", labels={"team": "Team", "repositories": "Repositories", "major": "Major version",
-                                          "package": "Package"})
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    fig.update_yaxes(title_text="")  # the teams name themselves; the hover still says "Team"
-    fig.update_layout(height=200 + 110 * ((n_libraries + 2) // 3), legend_title_text="")
+def versions_figure(grid: pd.DataFrame, packages: list):
+    """A team by library table (version_grid): each cell the major versions the team pins,
+    highlighted where the team is behind the newest major in use. Teams behind on the most
+    libraries first."""
+    behind_count = grid.groupby("team").behind.sum()
+    teams = sorted(behind_count.index, key=lambda t: (-behind_count[t], t))
+    cells = grid.set_index(["team", "package"])
+    z, text, hover = [], [], []
+    for team in teams:
+        z.append([]), text.append([]), hover.append([])
+        for package in packages:
+            if (team, package) not in cells.index:
+                z[-1].append(None), text[-1].append(""), hover[-1].append("")
+                continue
+            cell = cells.loc[(team, package)]
+            z[-1].append(2 if cell.behind else 1)
+            text[-1].append(cell.majors)
+            hover[-1].append(f"{html.escape(str(cell.repositories))} repositories; newest in use {cell.newest}")
+    fig = go.Figure(go.Heatmap(
+        z=z, x=packages, y=teams, text=text, texttemplate="%{text}", customdata=hover, zmin=1, zmax=2,
+        colorscale=[[0, CURRENT_COLOUR], [0.5, CURRENT_COLOUR], [0.5, BEHIND_COLOUR], [1, BEHIND_COLOUR]],
+        showscale=False, xgap=3, ygap=3, hoverongaps=False, textfont=dict(size=14),
+        hovertemplate="<b>%{y}</b> · %{x}<br>Pinned: %{text}<br>%{customdata}<extra></extra>"))
+    for name, colour in (("On the newest major in use", CURRENT_COLOUR), ("Behind: an older major pinned", BEHIND_COLOUR)):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, showlegend=True,
+                                 marker=dict(symbol="square", size=16, color=colour, line=dict(width=1, color=theme.NHS_MID_GREY))))
+    fig.update_layout(height=150 + 30 * len(teams), plot_bgcolor="white",
+                      legend=dict(orientation="h", x=0, y=0, yanchor="bottom", yref="container", font=dict(size=14)),
+                      xaxis=dict(side="top", dtick=1, showgrid=False), margin=dict(b=50),
+                      yaxis=dict(autorange="reversed", dtick=1, showgrid=False))
     return fig
 
 
@@ -319,92 +472,213 @@ def radar_figure(radar: pd.DataFrame) -> go.Figure:
 # Collaboration page
 
 MAX_EDGES = 150
+MANY_TEAMS = 12    # above this many teams, a network of every team is a hairball: pairs, one team's links, a matrix
+PARTNERS = 12      # the links drawn around one team
+TOP_PAIRS = 12     # the strongest pairs listed
+EDGE_COLOUR = "rgba(0, 94, 184, 0.45)"
 
 
-@charts.cached
-def network_figure(activity: pd.DataFrame, chosen: pd.DataFrame, colours: dict) -> go.Figure:
-    """Teams on a circle, sized by commits, joined by edges as thick as their links (the
-    MAX_EDGES strongest: beyond that the picture is a hairball and slow to draw)."""
-    g = network.graph(activity, chosen)
-    pos = network.layout(g)
-    fig = go.Figure()
-    edges = sorted(g.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))[:MAX_EDGES]
-    top = max([d["weight"] for _, _, d in edges] or [1])
-    # Edges drawn as one line trace per width band (a trace per edge is slow with many teams),
-    # with an invisible marker at each edge's middle carrying its hover text.
+def _outward(x: float, y: float) -> str:
+    """Where a label goes beside a node at (x, y) on a circle round (0, 0): away from the middle."""
+    if abs(x) < 0.2:
+        return "top center" if y > 0 else "bottom center"
+    return "middle right" if x > 0 else "middle left"
+
+
+def _edges(fig: go.Figure, edges: list, pos: dict, label: dict, unit: str) -> None:
+    """Edges as thick as their weight: one line trace per width band (a trace per edge is slow
+    with many teams), and an invisible marker at each edge's middle carrying its hover text."""
+    top = max([w for _, _, w in edges] or [1])
     bands: dict[int, tuple[list, list]] = {}
     mid_x, mid_y, mid_text = [], [], []
-    for a, b, d in edges:
+    for a, b, weight in edges:
         (x0, y0), (x1, y1) = pos[a], pos[b]
-        xs, ys = bands.setdefault(min(int(5 * d["weight"] / top), 4), ([], []))
+        xs, ys = bands.setdefault(min(int(5 * weight / top), 4), ([], []))
         xs += [x0, x1, None]
         ys += [y0, y1, None]
         mid_x.append((x0 + x1) / 2)
         mid_y.append((y0 + y1) / 2)
         # Plotly reads tags and entities in text: team names are escaped as HTML (not as Markdown).
-        mid_text.append(f"{html.escape(g.nodes[a]['label'])} – {html.escape(g.nodes[b]['label'])}: {d['weight']:g}")
+        mid_text.append(f"{html.escape(label[a])} – {html.escape(label[b])}: {weight:,g} {unit}")
     for band, (xs, ys) in sorted(bands.items()):
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(width=1 + 2.25 * band, color="rgba(0, 94, 184, 0.45)")))
+                                 line=dict(width=1 + 2.5 * band, color=EDGE_COLOUR)))
     if mid_x:
         fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", showlegend=False, text=mid_text,
                                  marker=dict(size=8, color="rgba(0,0,0,0)"), hovertemplate="%{text}<extra></extra>"))
-    nodes = sorted(g.nodes)
-    most = max([g.nodes[n]["activity"] for n in nodes] or [1]) or 1
+
+
+def _nodes(fig: go.Figure, g, nodes: list, pos: dict, colours: dict, text: list[str], size: int = 15,
+           inside: list[str] | None = None) -> list[str]:
+    """Team nodes coloured by team and labelled outward: sized by commits, or all one size with
+    `inside` written in them. Returns the label places."""
+    most = max([g.nodes[n]["activity"] for n in g.nodes] or [1]) or 1
+    places = [_outward(*pos[n]) for n in nodes]
+    sizes = [34] * len(nodes) if inside else [16 + 30 * (g.nodes[n]["activity"] / most) ** 0.5 for n in nodes]
+    node_colours = [colours.get(g.nodes[n]["label"], theme.UNMAPPED) for n in nodes]
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", showlegend=False,
-        text=[html.escape(g.nodes[n]["label"]) for n in nodes], textposition="top center",
-        marker=dict(size=[16 + 34 * (g.nodes[n]["activity"] / most) ** 0.5 for n in nodes],
-                    color=[colours.get(g.nodes[n]["label"], theme.UNMAPPED) for n in nodes],
-                    line=dict(width=2, color="white")),
-        customdata=[[g.nodes[n]["activity"], g.degree(n), g.degree(n, weight="weight")] for n in nodes],
-        hovertemplate="<b>%{text}</b><br>commits: %{customdata[0]:,}<br>linked teams: %{customdata[1]}"
-                      "<br>link weight: %{customdata[2]:g}<extra></extra>"))
-    fig.update_layout(height=520, xaxis=dict(visible=False, range=[-1.4, 1.4]),
-                      yaxis=dict(visible=False, range=[-1.25, 1.35], scaleanchor="x"), margin=dict(l=0, r=0, t=10, b=0))
+        text=text, textposition=places, textfont=dict(size=size), cliponaxis=False,
+        marker=dict(size=sizes, color=node_colours, line=dict(width=2, color="white")),
+        customdata=[[g.nodes[n]["label"], g.nodes[n]["activity"], g.degree(n), g.degree(n, weight="weight")]
+                    for n in nodes],
+        hovertemplate="<b>%{customdata[0]}</b><br>Commits: %{customdata[1]:,}<br>Linked teams: %{customdata[2]}"
+                      "<br>Link weight: %{customdata[3]:,g}<extra></extra>"))
+    if inside:
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="text", text=inside, showlegend=False,
+            hoverinfo="skip", cliponaxis=False,
+            textfont=dict(size=13, color=["black" if c in theme.LIGHT_COLOURS else "white" for c in node_colours])))
+    return places
+
+
+def _circle_layout(fig: go.Figure, labels: list[str], places: list[str], size: int, width: int) -> None:
+    """Axes for nodes on a unit circle with labels beside them, in a chart about `width` pixels
+    wide: as much room either side as the widest side label needs, the circle as large as the
+    rest allows, and a height that keeps it round."""
+    side = max([theme.text_width(t, size) for t, p in zip(labels, places) if not p.endswith("center")] or [0]) + 40
+    room = 2 * side / max(width - 2 * side, 120)  # data units either side of the circle for the labels
+    unit = width / (2 * (1 + room))               # pixels per data unit
+    fig.update_layout(height=int(2.7 * unit) + 20, xaxis=dict(visible=False, range=[-1 - room, 1 + room]),
+                      yaxis=dict(visible=False, range=[-1.35, 1.35]), margin=dict(l=0, r=0, t=30, b=10))
+
+
+@charts.cached
+def network_figure(activity: pd.DataFrame, chosen: pd.DataFrame, colours: dict, unit: str = "") -> go.Figure:
+    """Every team on a circle (for up to MANY_TEAMS teams), sized by commits, joined by edges as
+    thick as their links (the MAX_EDGES strongest), labels outside the circle."""
+    g = network.graph(activity, chosen)
+    pos = network.layout(g)
+    label = {n: g.nodes[n]["label"] for n in g.nodes}
+    fig = go.Figure()
+    edges = sorted(((a, b, d["weight"]) for a, b, d in g.edges(data=True)), key=lambda e: (-e[2], e[0], e[1]))
+    _edges(fig, edges[:MAX_EDGES], pos, label, unit)
+    nodes = sorted(g.nodes)
+    text = [html.escape(label[n]) for n in nodes]
+    places = _nodes(fig, g, nodes, pos, colours, text)
+    _circle_layout(fig, text, places, 15, 500)
     return fig
 
 
 @charts.cached
-def matrix_figure(activity: pd.DataFrame, chosen: pd.DataFrame, link_label: str):
-    """The team-by-team matrix of link weights, and the figure drawing it."""
-    names = sorted(set(activity.team) | set(chosen.team_a) | set(chosen.team_b))
+def ego_figure(activity: pd.DataFrame, chosen: pd.DataFrame, colours: dict, centre: str, unit: str = "") -> go.Figure:
+    """One team in the middle and its PARTNERS strongest links around it, strongest at the top
+    and then clockwise, each partner labelled with its name and the link's weight written in it."""
+    g = network.graph(activity, chosen)
+    if centre not in g:
+        raise ValueError(f"no team {centre!r} in the network")
+    partners = network.partners(g, centre, PARTNERS)
+    n = max(len(partners), 1)
+    step = 2 * math.pi / n
+    pos = {centre: (0.0, 0.0)}
+    pos.update({p: (math.sin(step * (i + 0.5)), math.cos(step * (i + 0.5))) for i, (p, _) in enumerate(partners)})
+    label = {k: g.nodes[k]["label"] for k in pos}
+    fig = go.Figure()
+    _edges(fig, [(centre, p, w) for p, w in partners], pos, label, unit)
+    nodes = [p for p, _ in partners]
+    text = [html.escape(label[p]) for p in nodes]
+    places = _nodes(fig, g, nodes, pos, colours, text, size=14, inside=[f"{w:,g}" for _, w in partners])
+    fig.add_trace(go.Scatter(
+        x=[0], y=[0], mode="markers", showlegend=False,
+        marker=dict(size=44, color=colours.get(label[centre], theme.UNMAPPED), line=dict(width=3, color="white")),
+        hovertemplate=f"<b>{html.escape(label[centre])}</b><br>Linked teams: {g.degree(centre)}<extra></extra>"))
+    _circle_layout(fig, text, places, 14, 800)
+    fig.add_annotation(text=f"In the middle: <b>{html.escape(label[centre])}</b>", xref="paper", yref="paper", x=0, y=1,
+                       xanchor="left", yanchor="top", showarrow=False, font=dict(size=15))
+    return fig
+
+
+def strongest_pairs(chosen: pd.DataFrame, keep: int = TOP_PAIRS) -> pd.DataFrame:
+    """The `keep` strongest links (then by names): team_a, team_b, weight and a pair label."""
+    top = chosen.sort_values(["weight", "team_a", "team_b"], ascending=[False, True, True]).head(keep)
+    return top.assign(pair=[f"{a} and {b}" for a, b in zip(top.team_a, top.team_b)])[["pair", "team_a", "team_b", "weight"]]
+
+
+@charts.cached
+def pairs_figure(pairs: pd.DataFrame, unit: str) -> go.Figure:
+    """The strongest pairs of teams as bars, strongest at the top, each with its weight."""
+    fig = go.Figure(go.Bar(
+        x=pairs.weight.to_numpy(), y=[html.escape(p) for p in pairs.pair], orientation="h",
+        marker=dict(color=theme.NHS_BLUE), text=[f"{w:,g}" for w in pairs.weight], textposition="outside",
+        cliponaxis=False, hovertemplate=f"<b>%{{y}}</b><br>{unit.capitalize()}: %{{x:,g}}<extra></extra>"))
+    fig.update_layout(height=70 + 32 * len(pairs), xaxis_title=unit.capitalize(), showlegend=False,
+                      yaxis=dict(autorange="reversed", dtick=1), bargap=0.3, margin=dict(t=10))
+    return fig
+
+
+@charts.cached
+def matrix_figure(activity: pd.DataFrame, chosen: pd.DataFrame, link_label: str, rows: tuple = ()):
+    """The team-by-team matrix of link weights, teams sorted into groups that link most among
+    themselves (network.clustered_order; each group boxed), and the figure drawing it with every
+    team named. With `rows` (team names: the teams chosen), only their rows, against the teams
+    they link to, most linked first. Returns the matrix (in that order) and the figure."""
+    g = network.graph(activity, chosen)
+    groups = [[g.nodes[n]["label"] for n in group] for group in network.clustered_order(g)]
+    names = [name for group in groups for name in group]
     both_ways = pd.concat([chosen[["team_a", "team_b", "weight"]],
                            chosen[["team_b", "team_a", "weight"]].set_axis(["team_a", "team_b", "weight"], axis=1)])
     matrix = (both_ways.pivot_table(index="team_a", columns="team_b", values="weight", aggfunc="sum")
               .reindex(index=names, columns=names).fillna(0.0).rename_axis(index=None, columns=None))
-    fig = heatmap(matrix.where(matrix > 0), colours=["#E8EDEE", theme.NHS_BLUE], label=link_label)
-    fig.update_layout(height=520, margin=dict(l=10, r=10, t=40, b=10))
-    fig.update_xaxes(side="top", title=None)
-    fig.update_yaxes(title=None)
+    rows = [r for r in rows if r in matrix.index]
+    if rows:
+        weight = matrix.loc[rows].sum()
+        columns = sorted((c for c in names if weight[c] > 0 or c in rows), key=lambda c: (-weight[c], c))
+        matrix, groups = matrix.loc[rows, columns], []
+    fig = heatmap(matrix.where(matrix > 0), colours=ADOPTION_SCALE, label=link_label)
+    fig.update_traces(zmin=1, xgap=1, ygap=1)
+    many = len(matrix.columns) > MANY_TEAMS
+    tick = 12 if many else 14
+    row = 22 if many else 32
+    widest = max((theme.text_width(str(n), tick) for n in matrix.columns), default=0)
+    start = 0
+    for group in groups:
+        if len(group) > 1:
+            fig.add_shape(type="rect", x0=start - 0.5, x1=start + len(group) - 0.5, y0=start - 0.5,
+                          y1=start + len(group) - 0.5, line=dict(color=theme.NHS_DARK_GREY, width=2))
+        start += len(group)
+    fig.update_layout(height=max(row, 28) * len(matrix) + widest + 60, plot_bgcolor="white",
+                      margin=dict(l=10, r=10, t=20, b=10))
+    fig.update_xaxes(side="top", title=None, dtick=1, tickangle=-90, tickfont=dict(size=tick), showgrid=False)
+    fig.update_yaxes(title=None, dtick=1, tickfont=dict(size=tick), showgrid=False)
     return matrix, fig
 
 
 @charts.cached
 def flows_figure(shown: pd.DataFrame, colours: dict) -> go.Figure:
-    """Sankey from each home team (left) to the team owning the repositories (right). With more
-    teams than the palette has colours, the seven largest on each side keep their names and the
-    rest are drawn as OTHER_TEAMS (people then counted once per flow, so possibly twice)."""
-    if folded(shown, "home_team") or folded(shown, "repo_team"):
-        for side in ("home_team", "repo_team"):
-            shown, _ = theme.top_with_other(shown, side, "contributions", other=OTHER_TEAMS)
-        shown = shown.groupby(["home_team", "repo_team"], as_index=False)[["contributions", "people"]].sum()
-        colours = {**colours, OTHER_TEAMS: theme.UNMAPPED}
-    homes = sorted(shown.home_team.unique())
-    owners = sorted(shown.repo_team.unique())
-    labels = [f"{t} (people)" for t in homes] + [f"{t} (repositories)" for t in owners]
+    """Sankey from each home team (left) to the team owning the repositories (right). Teams
+    with a colour of their own keep their names; the others are drawn together as "Other (k
+    teams)" on each side (people then counted once per flow, so possibly twice). Each flow takes
+    the colour of the team its people came from."""
+    for side in ("home_team", "repo_team"):
+        rest = [t for t in shown[side].unique() if not theme.has_colour(colours, t)]
+        if len(rest) > 1:
+            shown = shown.assign(**{side: shown[side].where(~shown[side].isin(rest), other_label(len(rest)))})
+    shown = shown.groupby(["home_team", "repo_team"], as_index=False, sort=False)[["contributions", "people"]].sum()
+
+    def ordered(side):  # coloured teams by their colour's rank, the rest after
+        rank = {c: i for i, c in enumerate(theme.CATEGORICAL)}
+        return sorted(shown[side].unique(), key=lambda t: (is_other(t), rank.get(colours.get(t), len(rank)), t))
+
+    homes, owners = ordered("home_team"), ordered("repo_team")
+
+    def colour(team, alpha=1.0):
+        hex_colour = colours.get(team, theme.UNMAPPED).lstrip("#")
+        r, g, b = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
+        return f"rgba({r}, {g}, {b}, {alpha})"
+
+    labels = [html.escape(t) for t in homes] + [html.escape(t) for t in owners]
     fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node=dict(label=[lbl.rsplit(" (", 1)[0] for lbl in labels], pad=14,
-                  color=[colours.get(lbl.rsplit(" (", 1)[0], theme.UNMAPPED) for lbl in labels],
-                  customdata=labels, hovertemplate="%{customdata}<extra></extra>"),
+        arrangement="snap", textfont=dict(size=14),
+        node=dict(label=labels, pad=16, thickness=18, color=[colour(t) for t in homes + owners],
+                  customdata=[f"{t} (people)" for t in labels[:len(homes)]] + [f"{t} (repositories)" for t in labels[len(homes):]],
+                  hovertemplate="%{customdata}<extra></extra>"),
         link=dict(source=[homes.index(t) for t in shown.home_team],
                   target=[len(homes) + owners.index(t) for t in shown.repo_team],
                   value=list(shown.contributions), customdata=list(shown.people),
+                  color=[colour(t, 0.35) for t in shown.home_team],
                   hovertemplate="%{source.label} → %{target.label}: %{value:,} contributions by "
-                                "%{customdata} people<extra></extra>",
-                  color="rgba(0, 94, 184, 0.25)")))
-    fig.update_layout(height=140 + 40 * max(len(homes), len(owners)))
+                                "%{customdata:,} people<extra></extra>")))
+    fig.update_layout(height=160 + 44 * max(len(homes), len(owners)), margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 
@@ -437,36 +711,58 @@ def _strength_by_year(data_version: str, end, teams: tuple, link: str) -> pd.Dat
     out = activity[["year_start", "team_id", "team"]].merge(per_team, how="outer", on=["year_start", "team_id", "team"])
     out = out[out.year_start.isin(activity.year_start)].fillna({"links": 0, "strength": 0})
     labels = {p.start: p.label for p in years}
+    part = {p.start: p.end < p.start.replace(year=p.start.year + 1) - dt.timedelta(days=1) for p in years}
     out["year"] = pd.to_datetime(out.year_start).dt.date.map(labels)
+    out["part_year"] = pd.to_datetime(out.year_start).dt.date.map(part).astype(bool)
     out = out.astype({"links": int}).sort_values(["year_start", "strength", "team"], ascending=[True, False, True])
-    return out[["year", "team", "links", "strength"]].reset_index(drop=True)
+    return out[["year", "part_year", "team", "links", "strength"]].reset_index(drop=True)
+
+
+def part_quarters(quarters, start, end) -> list:
+    """The quarters (their first days) of `quarters` that the period from `start` to `end` covers
+    only in part: a quarter to date, or one the period starts in the middle of."""
+    out = []
+    for q in pd.to_datetime(pd.Series(quarters)).dt.date.unique():
+        last = (pd.Timestamp(q) + pd.DateOffset(months=3) - pd.Timedelta(days=1)).date()
+        if q < start or last > end:
+            out.append(q)
+    return out
 
 
 @charts.cached
-def newcomers_figure(quarterly: pd.DataFrame, colours: dict) -> go.Figure:
-    quarterly, colours = fold_groups(quarterly.dropna(subset=["newcomers"]), group="team", x="quarter", y="newcomers",
-                                     colours=colours)
-    fig = by_group(quarterly, x="quarter", y="newcomers", group="team", colours=colours,
+def newcomers_figure(quarterly: pd.DataFrame, colours: dict, start, end) -> go.Figure:
+    quarterly = quarterly.dropna(subset=["newcomers"]).assign(quarter=lambda q: pd.to_datetime(q.quarter).dt.date)
+    quarterly, colours = fold_groups(quarterly, group="team", x="quarter", y="newcomers", colours=colours)
+    fig = by_group(quarterly, x="quarter", y="newcomers", group="team", colours=colours, order=list(colours),
+                   partial=part_quarters(quarterly.quarter, start, end),
                    labels={"quarter": "", "newcomers": "People new to the team", "team": "Team"})
-    fig.update_layout(height=340, legend_title_text="", barmode="stack", yaxis=dict(tickformat="d", rangemode="tozero"))
+    fig.update_traces(xhoverformat="Q%q %Y")
+    fig.update_layout(height=380, legend_title_text="", barmode="stack", yaxis=dict(tickformat=",d", rangemode="tozero"),
+                      xaxis=dict(tickformat="%b %Y", dtick="M3"))
     return fig
 
 
 @charts.cached
-def retention_figure(quarterly: pd.DataFrame, colours: dict) -> go.Figure:
-    quarterly, colours = fold_groups(quarterly.dropna(subset=["retention_pct"]), group="team", x="quarter",
-                                     y="active", colours=colours, how="drop")
-    fig = by_group(quarterly, x="quarter", y="retention_pct", group="team", kind="line",
-                   colours=colours, labels={"quarter": "", "retention_pct": "Still active from the quarter before (%)",
-                                            "team": "Team"})
-    fig.update_layout(height=340, legend_title_text="", yaxis=dict(range=[0, 105]))
+def retention_figure(quarterly: pd.DataFrame, colours: dict, start, end) -> go.Figure:
+    quarterly = quarterly.dropna(subset=["retention_pct"]).assign(quarter=lambda q: pd.to_datetime(q.quarter).dt.date)
+    quarterly, colours = fold_groups(quarterly, group="team", x="quarter", y="active", colours=colours, how="drop")
+    fig = by_group(quarterly, x="quarter", y="retention_pct", group="team", kind="line", colours=colours,
+                   order=list(colours), partial=part_quarters(quarterly.quarter, start, end),
+                   labels={"quarter": "", "retention_pct": "Still active (%)", "team": "Team"})
+    fig.update_traces(xhoverformat="Q%q %Y")
+    first, last = (pd.Timestamp(min(quarterly.quarter)), pd.Timestamp(max(quarterly.quarter))) if len(quarterly) else (None, None)
+    fig.update_layout(height=380, legend_title_text="", yaxis=dict(range=[0, 105]),
+                      xaxis=dict(tickformat="%b %Y", dtick="M3", range=[first - pd.Timedelta(days=30), last + pd.Timedelta(days=30)]
+                                 if first is not None else None))
     return fig
 
 
 @charts.cached
 def trend_figure(trend: pd.DataFrame, colours: dict, link_label: str) -> go.Figure:
+    """Each team's link strength by financial year; a part year (to date) hollow and dotted."""
     trend, colours = fold_groups(trend, group="team", x="year", y="strength", colours=colours, how="drop")
-    fig = by_group(trend, x="year", y="strength", group="team", kind="line", colours=colours,
+    fig = by_group(trend, x="year", y="strength", group="team", kind="line", colours=colours, order=list(colours),
+                   partial=set(trend.year[trend.part_year]),
                    labels={"year": "", "strength": f"Strength ({link_label.lower()})", "team": "Team"})
-    fig.update_layout(height=340, legend_title_text="")
+    fig.update_layout(height=380, legend_title_text="")
     return fig

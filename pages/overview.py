@@ -57,7 +57,7 @@ else:
     def monthly():  # the stacked chart's data, queried only when its Export dialog opens
         return data.query("commits_by_team_month", **f.params())
 
-    charts.export_menu(lambda: figures.activity_figure(monthly(), theme.team_colours(data.query("team_list"))),
+    charts.export_menu(lambda: figures.activity_figure(monthly(), theme.team_colours(data.query("team_list"), f.teams)),
                        key="activity_chart", data=monthly, title="Commits by team per month")
 
 newest = data.query("newest_projects", **f.params(), max_rows=10)

@@ -46,12 +46,12 @@ st.subheader("Reached, by lead team and by start year", anchor=False)
 by = pd.concat([progress.loc[progress.reached_ordinal >= s.ordinal, ["lead_team", "start_year"]]
                 .assign(stage=s.label, ordinal=s.ordinal) for s in pathway.itertuples()], ignore_index=True)
 by = pd.DataFrame({"stage": by.stage, "ordinal": by.ordinal, "team": by.lead_team, "start_year": by.start_year.astype(str)})
-colours = theme.team_colours(data.query("team_list"))
+colours = theme.team_colours(data.query("team_list"), f.teams)
 left, right = st.columns(2)
 with left:
     counts = by.groupby(["ordinal", "stage", "team"], as_index=False).size()
     charts.show(figures.reached_by_team_figure(counts, colours), key="by_team_chart", data=counts, title="Projects reaching each stage by lead team", alt="Projects reaching each stage, stacked by lead team.")
-    if figures.folded(counts):
+    if figures.folded(counts, colours):
         st.caption(figures.FOLDED_NOTE)
 with right:
     counts = by.groupby(["ordinal", "stage", "start_year"], as_index=False).size()

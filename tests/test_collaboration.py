@@ -220,6 +220,54 @@ def test_network_measures_on_a_graph_worked_out_by_hand():
     assert set(network.layout(g)) == set("abcde")
 
 
+def two_groups():
+    """Two triangles of teams joined by one weak link, and a team with no link: a-b-c linked 5
+    each, d-e-f 4 each, c-d 1."""
+    teams = pd.DataFrame({"team_id": list("abcdefg"), "team": list("ABCDEFG"), "commits": [1] * 7})
+    pairs = [("a", "b", 5), ("a", "c", 5), ("b", "c", 5), ("d", "e", 4), ("d", "f", 4), ("e", "f", 4), ("c", "d", 1)]
+    links = pd.DataFrame(pairs, columns=["team_a_id", "team_b_id", "weight"])
+    return teams, links.assign(team_a=links.team_a_id.str.upper(), team_b=links.team_b_id.str.upper())
+
+
+def test_teams_are_ordered_in_groups_that_link_among_themselves():
+    g = network.graph(*two_groups())
+    # The groups by link weight (a, b, c: 31; d, e, f: 25), in each the most linked first
+    # (c has the weak link as well; then by name), and the team with no link last.
+    assert network.clustered_order(g) == [["c", "a", "b"], ["d", "e", "f"], ["g"]]
+    assert network.busiest(g) == "c"  # three links; a, b, d, e, f have two
+    assert network.partners(g, "c") == [("a", 5.0), ("b", 5.0), ("d", 1.0)]
+    assert network.partners(g, "c", keep=1) == [("a", 5.0)]
+    assert network.busiest(network.graph(two_groups()[0], two_groups()[1].iloc[:0])) is None
+
+
+def test_the_matrix_shows_every_team_in_its_group_and_boxes_the_groups():
+    from dashboard import figures
+
+    teams, links = two_groups()
+    matrix, fig = figures.matrix_figure(teams, links, "Shared people")
+    assert list(matrix.index) == list(matrix.columns) == list("CABDEFG")
+    assert matrix.loc["C", "D"] == matrix.loc["D", "C"] == 1 and matrix.loc["G"].sum() == 0
+    assert list(fig.data[0].y) == list("CABDEFG") and fig.layout.yaxis.dtick == fig.layout.xaxis.dtick == 1
+    boxes = [(s.x0, s.x1) for s in fig.layout.shapes]
+    assert boxes == [(-0.5, 2.5), (2.5, 5.5)]  # the two groups; G alone is not boxed
+
+
+def test_around_one_team_draws_its_strongest_links_with_their_weights():
+    from dashboard import figures
+
+    teams, links = two_groups()
+    fig = figures.ego_figure(teams, links, {"C": "#0072B2"}, "c", "people")
+    nodes = next(t for t in fig.data if t.mode == "markers+text")
+    assert list(nodes.text) == ["A", "B", "D"]  # strongest first
+    written = next(t for t in fig.data if t.mode == "text")
+    assert list(written.text) == ["5", "5", "1"]
+    assert "C" in fig.layout.annotations[0].text
+    pairs = figures.strongest_pairs(links, 2)
+    assert list(pairs.pair) == ["A and B", "A and C"] and list(pairs.weight) == [5, 5]
+    bars = figures.pairs_figure(pairs, "people").data[0]
+    assert list(bars.y) == ["A and B", "A and C"] and list(bars.text) == ["5", "5"]
+
+
 # --- The page, on the demo warehouse -------------------------------------------------------
 
 from tests.test_pages import app, figure, fresh_caches, page  # noqa: E402,F401 (fixture)
@@ -262,6 +310,50 @@ def test_page_draws_the_network_and_matrix_from_the_links(demo_db, monkeypatch):
         assert cells[(r.team_a, r.team_b)] == cells[(r.team_b, r.team_a)] == r.weight
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Team pairs linked"] == str(len(people))
+
+
+def test_the_page_opens_with_its_answer_in_a_sentence(demo_db, monkeypatch):
+    """How much work crossed team lines, against the same months a year earlier, and the closest
+    pair of teams: worked out here from the contributions themselves."""
+    at = open_collaboration(demo_db, monkeypatch)
+    con = warehouse.open_read_only(demo_db)
+
+    def across(start, end):
+        total, crossed = con.execute("""SELECT count(*), count(*) FILTER (WHERE team_id <> repo_team_id)
+            FROM warehouse.contributions WHERE team_id IS NOT NULL AND repo_team_id IS NOT NULL
+              AND authored_at >= ? AND authored_at < ? + INTERVAL 1 DAY""", [start, end]).fetchone()
+        return crossed / total
+
+    now, then = across(dt.date(2025, 10, 1), dt.date(2026, 9, 30)), across(dt.date(2024, 10, 1), dt.date(2025, 9, 30))
+    pairs = con.execute("""SELECT least(team_id, repo_team_id) a, greatest(team_id, repo_team_id) b,
+            count(DISTINCT person_key) n FROM warehouse.contributions
+        WHERE team_id <> repo_team_id AND authored_at >= DATE '2025-10-01' AND authored_at < DATE '2026-10-01'
+        GROUP BY ALL ORDER BY n DESC""").fetchall()
+    teams = dict(con.execute("SELECT team_id, short_name FROM warehouse.teams").fetchall())
+    active = con.execute("""SELECT count(DISTINCT team_id) FROM warehouse.contributions
+        WHERE authored_at >= DATE '2025-10-01' AND authored_at < DATE '2026-10-01'""").fetchone()[0]
+    con.close()
+    answer = at.markdown[0].value.replace("**", "").replace("\\", "")
+    moved = "up from" if f"{now:.0%}" != f"{then:.0%}" and now > then else "down from" if f"{now:.0%}" != f"{then:.0%}" else "the same as"
+    assert answer.startswith(f"{now:.0%} of contributions crossed team lines in the last 12 months, {moved} {then:.0%} "
+                             "a year earlier; ")
+    a, b, n = pairs[0]
+    assert pairs[1][2] < n, "the demo's closest pair should be clear"
+    first, second = teams[a], teams[b]  # in the order of their ids, as collab_links gives them
+    assert answer.endswith(f"{len(pairs)} of the {active * (active - 1) // 2} pairs of teams shared people, most of all "
+                           f"{first} and {second} ({n} people).")
+    # For one team: its share, and the pairs it could be in (one with each other team).
+    one = open_collaboration(demo_db, monkeypatch, team="AI Imaging")
+    answer = one.markdown[0].value.replace("**", "").replace("\\", "")
+    con = warehouse.open_read_only(demo_db)
+    total, crossed = con.execute("""SELECT count(*), count(*) FILTER (WHERE team_id <> repo_team_id)
+        FROM warehouse.contributions WHERE team_id IS NOT NULL AND repo_team_id IS NOT NULL
+          AND 'ai-imaging' IN (team_id, repo_team_id)
+          AND authored_at >= DATE '2025-10-01' AND authored_at < DATE '2026-10-01'""").fetchone()
+    con.close()
+    mine = [p for p in pairs if "ai-imaging" in p[:2]]
+    assert answer.startswith(f"{crossed / total:.0%} of contributions crossed team lines")
+    assert f"; {len(mine)} of the {active - 1} pairs of teams shared people" in answer
 
 
 def test_link_type_from_the_url(demo_db, monkeypatch):
