@@ -18,7 +18,7 @@ import pytest
 
 from dashboard import charts
 from etl import config, warehouse
-from publish import report
+from publish import exports, report
 
 PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
@@ -156,7 +156,9 @@ def test_chart_exports_csv_excel_and_offline_html():
     assert pd.read_csv(io.BytesIO(charts.csv(data))).commits.tolist() == [3, 5]
     back = pd.read_excel(io.BytesIO(charts.xlsx(data, "Commits by team")))
     assert back.people.tolist() == ["p_1, p_2", "p_3"] and back.when.dt.year.tolist() == [2025, 2025]
-    page = charts.html(fig, "Commits <by> team").decode()
+    about = exports.Context("Commits <by> team", "All teams · All time: 1 Jan 2024 to 30 Sep 2026", "all-teams_all-time",
+                            dt.date(2026, 9, 30))
+    page = charts.html(fig, about).decode()
     assert "<title>Commits &lt;by&gt; team</title>" in page
     assert resources(page).loaded == [] and page.count("plotly.js v") == 1
 
