@@ -205,13 +205,14 @@ def _lines(text: str, size: int, room: int) -> list[str]:
 
 # Words a column name abbreviates, spelt out in a download's headers.
 _WORDS = {"repo": "repository", "repos": "repositories", "pct": "%", "n": "number", "12m": "(12 months)",
+          "size": "count",  # what pandas names the rows of each group
           "fy": "FY", "url": "address", "etl": "ETL", "api": "API", "dpia": "DPIA", "aia": "AIA"}
-_INTERNAL = re.compile(r"(^|_)(id|key|slot)$")
+_INTERNAL = re.compile(r"(^|_)(id|key|slot|ordinal)$")  # ids, keys, colour slots, sort orders
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """The data behind a chart, for people: internal ids and keys (team_id, project_id,
-    person_key, colour_slot) left out, and headers in words ("commits_12m" -> "Commits (12
+    """The data behind a chart, for people: internal ids, keys and sort orders (team_id,
+    project_id, person_key, colour_slot, ordinal) left out, and headers in words ("commits_12m" -> "Commits (12
     months)"). Headers already in words (with a capital or a space) stay as they are."""
     keep = [c for c in frame.columns if not (isinstance(c, str) and _INTERNAL.search(c))]
     return frame[keep].rename(columns={c: header(c) for c in keep})

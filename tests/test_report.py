@@ -108,6 +108,44 @@ def test_report_pdf_has_several_pages(written):
     assert len(PAGE.findall(pdf)) > 1
 
 
+def pdf_pages(path) -> list[str]:
+    """The text of each page of a PDF, as poppler's pdftotext reads it."""
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def test_report_pdf_is_numbered_on_every_page_and_opens_with_contents(written):
+    pages = pdf_pages(written / "report.pdf")
+    assert len(pages) > 3
+    for number, text in enumerate(pages, 1):
+        footer = text.strip().splitlines()[-1]
+        assert re.search(rf"Page {number} of {len(pages)}$", footer), footer
+        assert "annual report, financial year 2025/26 · Synthetic demo data" in footer  # the demo mark on every page
+    first = " ".join(pages[0].split())
+    assert "Synthetic demo data. The teams, projects and repositories in this report are invented" in first
+    contents = first.split("Contents", 1)[1]
+    for number, section in enumerate(["The year in numbers", "Projects and the pathway", "Tech stack",
+                                      "Collaboration", "Teams", "Case studies"], 1):
+        assert f"{number}. {section}" in contents, section
+
+
+def test_report_pdf_draws_charts_as_images_without_a_toolbar(written, demo_db_master):
+    made = report.annual(warehouse.open_read_only(demo_db_master))
+    printed = made.print_html()
+    assert "<script" not in printed
+    assert "modebar-btn" not in printed and "Plotly.newPlot" not in printed
+    assert printed.count("<img alt=") == len(made.figures) >= 3 and printed.count("data:image/svg+xml;base64,") >= 3
+    assert all(u.startswith("data:image/svg+xml;base64,") for u in resources(printed).loaded)  # in the page
+    words = " ".join(pdf_pages(written / "report.pdf"))
+    assert not re.search(r"Download plot|Zoom|Autoscale|Reset axes|Toggle|plotly", words, re.I)
+    info = subprocess.run(["pdfinfo", str(written / "report.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"^JavaScript:\s+no$", info, re.M) and re.search(r"^Tagged:\s+yes$", info, re.M)
+    html = (written / "report.html").read_text()
+    assert '"displayModeBar": false' in html and len(html) < 2_000_000  # the partial plotly.js, once
+
+
 def test_report_for_a_chosen_period(demo_db_master, tmp_path):
     done = etl("report", "--db", str(demo_db_master), "--from", "2024-01-01", "--to", "2024-06-30",
                "--out", str(tmp_path / "r.html"))
@@ -129,7 +167,10 @@ def test_case_study_is_one_page_from_the_record(demo_db_master, tmp_path):
     html = (tmp_path / "c.html").read_text()
     assert title in html and summary in html
     assert resources(html).loaded == []
-    assert len(PAGE.findall((tmp_path / "c.pdf").read_bytes())) == 1
+    assert "<strong>Synthetic demo data.</strong> This project, its team and its repositories are invented" in html
+    (page,) = pdf_pages(tmp_path / "c.pdf")
+    assert "Synthetic demo data. This project" in " ".join(page.split())
+    assert re.search(r"Case study: .+ · Synthetic demo data +Page 1 of 1$", page.strip().splitlines()[-1])
     missing = etl("case-study", "no-such-project", "--db", str(demo_db_master), "--out", str(tmp_path / "n.html"))
     assert missing.returncode == 2 and "no project 'no-such-project'" in missing.stderr
 
