@@ -212,10 +212,29 @@ _INTERNAL = re.compile(r"(^|_)(id|key|slot|ordinal)$")  # ids, keys, colour slot
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The data behind a chart, for people: internal ids, keys and sort orders (team_id,
-    project_id, person_key, colour_slot, ordinal) left out, and headers in words ("commits_12m" -> "Commits (12
-    months)"). Headers already in words (with a capital or a space) stay as they are."""
-    keep = [c for c in frame.columns if not (isinstance(c, str) and _INTERNAL.search(c))]
-    return frame[keep].rename(columns={c: header(c) for c in keep})
+    project_id, person_key, colour_slot, ordinal) left out, a code beside its label
+    (`stage` "proof_of_concept" beside `label` or `stage_label` "Proof of concept") given as the
+    label under the code's name, and headers in words ("commits_12m" -> "Commits (12 months)").
+    Headers already in words (with a capital or a space) stay as they are."""
+    out = frame[[c for c in frame.columns if not (isinstance(c, str) and _INTERNAL.search(c))]]
+    for code, label in _coded(out):
+        out = out.drop(columns=[code]).rename(columns={label: code})
+    return out.rename(columns={c: header(c) for c in out.columns})
+
+
+def _coded(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """(code column, label column) pairs: `x` with `x_label`, or the one column of codes
+    (lower-case words joined by underscores) that matches `label` value for value."""
+    pairs = [(c, f"{c}_label") for c in frame.columns if isinstance(c, str) and f"{c}_label" in frame.columns]
+    if "label" in frame.columns and not pairs:
+        codes = [c for c in frame.columns if c != "label"
+                 and frame[c].map(lambda v: isinstance(v, str) and bool(_CODE.fullmatch(v))).all()
+                 and frame.groupby(c)["label"].nunique().le(1).all() and frame.groupby("label")[c].nunique().le(1).all()]
+        pairs = [(codes[0], "label")] if len(codes) == 1 else []
+    return pairs
+
+
+_CODE = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
 
 
 def header(column) -> str:

@@ -190,6 +190,12 @@ def test_chart_data_is_headed_in_words_without_internal_ids():
                          "Already readable": [1]})
     assert list(exports.readable(data).columns) == ["Team", "Commits (12 months)", "Repository team", "Team A",
                                                      "Already readable"]
+    stages = pd.DataFrame({"stage": ["idea", "proof_of_concept"], "label": ["Idea", "Proof of concept"],
+                           "ordinal": [1, 3], "projects": [3, 6]})
+    shown = exports.readable(stages)  # a code beside its label: the label, under the code's name
+    assert list(shown.columns) == ["Stage", "Projects"] and shown.Stage.tolist() == ["Idea", "Proof of concept"]
+    coded = pd.DataFrame({"stage": ["pilot"], "stage_label": ["Pilot"], "team": ["DS Hub"]})
+    assert exports.readable(coded).to_dict("list") == {"Stage": ["Pilot"], "Team": ["DS Hub"]}
 
 
 def test_interactive_html_inlines_the_partial_plotly_unless_a_chart_needs_more():
@@ -270,3 +276,47 @@ def test_a_figure_plotly_cannot_draw_is_refused_and_the_browser_kept():
         printer.run(lambda k: k.calc_fig(bar().to_dict(), opts=opts), what="an image", timeout=60)
     finally:
         printer.close()
+
+
+def figures_of_every_type() -> dict[str, go.Figure]:
+    """A small figure of each trace type the partial plotly.js holds."""
+    return {
+        "bar": bar(),
+        "box": go.Figure(go.Box(y=[1, 2, 3, 8])),
+        "funnel": go.Figure(go.Funnel(y=["Idea", "Pilot"], x=[10, 4])),
+        "heatmap": go.Figure(go.Heatmap(z=[[1, 2], [3, 4]], x=["a", "b"], y=["c", "d"])),
+        "sankey": go.Figure(go.Sankey(node=dict(label=["A", "B"]), link=dict(source=[0], target=[1], value=[3]))),
+        "scatter": go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2], mode="lines+markers")),
+        "scatterpolar": go.Figure(go.Scatterpolar(r=[1, 2, 3], theta=[0, 120, 240], mode="markers")),
+    }
+
+
+@pytest.mark.browser
+def test_the_interactive_html_draws_every_chart_type_offline(tmp_path):
+    """Opened from disk in Chromium with every request refused: each export draws its chart and
+    its texts with the partial plotly.js inside it, and asks for nothing."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    assert set(figures_of_every_type()) == plotlyjs.TRACES
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        requested, errors = [], []
+        page.route("**/*", lambda route: (requested.append(route.request.url), route.continue_()
+                                          if route.request.url.startswith("file://") else route.abort()))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        for kind, fig in figures_of_every_type().items():
+            path = tmp_path / f"{kind}.html"
+            path.write_bytes(exports.html(fig, context(title=f"A {kind} chart")))
+            page.goto(path.as_uri())
+            page.wait_for_selector("#chart .main-svg")
+            drawn = page.locator("#chart").inner_text()
+            assert f"A {kind} chart" in drawn and exports.DEMO_MARK.upper() in drawn and AS_OF in drawn, kind
+            trace_layer = {"sankey": ".sankey", "scatterpolar": ".polarlayer .trace", "funnel": ".funnellayer .trace",
+                           "heatmap": ".hm", "box": ".boxlayer .trace", "bar": ".barlayer .trace"}.get(kind, ".scatterlayer .trace")
+            assert page.locator(f"#chart {trace_layer}").count() >= 1, kind
+        browser.close()
+    assert errors == []
+    assert [u for u in requested if not u.startswith("file://")] == []

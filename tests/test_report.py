@@ -139,7 +139,7 @@ def test_report_pdf_draws_charts_as_images_without_a_toolbar(written, demo_db_ma
     assert printed.count("<img alt=") == len(made.figures) >= 3 and printed.count("data:image/svg+xml;base64,") >= 3
     assert all(u.startswith("data:image/svg+xml;base64,") for u in resources(printed).loaded)  # in the page
     words = " ".join(pdf_pages(written / "report.pdf"))
-    assert not re.search(r"Download plot|Zoom|Autoscale|Reset axes|Toggle|plotly", words, re.I)
+    assert not re.search(r"Download plot|Zoom in|Autoscale|Reset axes|Toggle Spike|Produced with Plotly", words, re.I)
     info = subprocess.run(["pdfinfo", str(written / "report.pdf")], capture_output=True, text=True).stdout
     assert re.search(r"^JavaScript:\s+no$", info, re.M) and re.search(r"^Tagged:\s+yes$", info, re.M)
     html = (written / "report.html").read_text()
