@@ -61,7 +61,7 @@ class Context:
         return SOURCE + (f" · {self.url}" if self.url else "")
 
     def file_name(self, extension: str) -> str:
-        parts = [slug(self.title) or "chart", self.file_scope]
+        parts = [slug(re.sub(r"['’]", "", self.title)) or "chart", self.file_scope]  # "team's" -> "teams"
         return "_".join(p for p in parts if p) + f".{extension}"
 
     def about(self) -> list[tuple[str, str]]:

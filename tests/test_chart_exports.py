@@ -179,6 +179,8 @@ def test_many_teams_are_shortened_and_file_names_stay_short():
     assert exports.teams_phrase(names[:3]) == "AI Imaging, AI Skunkworks and Analytics Unit"
     assert exports.teams_phrase(names) == "AI Imaging, AI Skunkworks, Analytics Unit and 2 more teams"
     assert exports.file_scope(["ai-imaging"], "fy-2025-26") == "ai-imaging_fy-2025-26"
+    assert context(title="Where each team's people worked").file_name("csv") == \
+        "where-each-teams-people-worked_all-teams_fy-2025-26.csv"
     assert exports.file_scope(["a", "b", "c"], "all-time") == "3-teams_all-time"
     subtitle = exports.scope(names * 8, "FY 2026/27 (to date)", dt.date(2026, 4, 1), dt.date(2026, 9, 30))
     assert subtitle == f"{exports.teams_phrase(names * 8)} · FY 2026/27 (to date): 1 Apr 2026 to 30 Sep 2026"
@@ -320,3 +322,16 @@ def test_the_interactive_html_draws_every_chart_type_offline(tmp_path):
         browser.close()
     assert errors == []
     assert [u for u in requested if not u.startswith("file://")] == []
+
+
+def test_a_browser_that_died_is_replaced_and_the_image_still_made():
+    printer = printing.Chromium(idle_seconds=60)
+    try:
+        opts = {"format": "svg", "width": 300, "height": 200}
+        printer.run(lambda k: k.calc_fig(bar().to_dict(), opts=opts), what="an image", timeout=60)
+        printer._session.kaleido.subprocess.kill()  # noqa: SLF001 - as the out-of-memory killer would
+        printer._session.kaleido.subprocess.wait(10)  # noqa: SLF001
+        svg = printer.run(lambda k: k.calc_fig(bar().to_dict(), opts=opts), what="an image", timeout=60)
+        assert b"<svg" in svg[:200] and printer.starts == 2
+    finally:
+        printer.close()
