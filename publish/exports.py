@@ -138,8 +138,6 @@ def dressed(fig: go.Figure, context: Context) -> go.Figure:
                            xanchor="right", yanchor="top", xshift=right - EDGE, yshift=top + head - EDGE + 2,
                            font=dict(size=14, color="#212B32"), bgcolor="#FFF9C4",
                            bordercolor=theme.NHS_WARM_YELLOW, borderwidth=2, borderpad=6)
-    out.layout.meta = {"export": {"title": context.title, "subtitle": context.subtitle, "source": context.source,
-                                  "demo": context.demo}}
     return out
 
 

@@ -83,6 +83,7 @@ class Report:
         return printing.pdf(self.print_html(), what=f"the PDF of {self.what}", footer=footer)
 
 
+MATRIX_TEAMS = 12  # more teams than this: the strongest pairs as a table, not a matrix
 PRINT_WIDTH = 900  # CSS pixels a chart is drawn at for print; the page shows it at its width (about 690)
 
 
@@ -302,21 +303,28 @@ def _collaboration(con, period, figures: _Figures) -> str:
     people = links[links.link == "people"]
     g = network.graph(activity, people)
     summary = network.summary(g)
-    out = ["<section id='collaboration'><h2>Collaboration</h2>",
+    groups = summary["components"]
+    out = ["<section id='collaboration'><h2>Collaboration</h2><div class='keep'>",
            f"<p>{len(people)} pairs of teams shared contributors; {len(repos)} repositories had contributors from "
            f"two or more teams, and {len(projects)} projects involved more than one team. "
-           f"{summary['components']} connected group(s) of teams"
+           f"{groups} connected {'group' if groups == 1 else 'groups'} of teams"
            + (f"; not linked: {_e(', '.join(summary['isolated']))}" if summary["isolated"] else "") + ".</p>"]
-    if not people.empty:
-        names = sorted(set(activity.team) | set(people.team_a) | set(people.team_b))
+    names = sorted(set(activity.team) | set(people.team_a) | set(people.team_b))
+    if not people.empty and len(names) <= MATRIX_TEAMS:
         matrix = pd.DataFrame(float("nan"), index=names, columns=names)
         for r in people.itertuples():
             matrix.loc[r.team_a, r.team_b] = matrix.loc[r.team_b, r.team_a] = r.weight
         fig = px.imshow(matrix, text_auto=True, aspect="auto", color_continuous_scale=["#E8EDEE", theme.NHS_BLUE])
         fig.update_layout(height=420, coloraxis_showscale=False)
         fig.update_xaxes(side="top", title=None)
-        out.append("<div class='keep'><p>People of one team contributing to another team's repositories, per pair "
-                   "of teams:</p>" + figures.div(fig, "Team-by-team matrix of shared contributors") + "</div>")
+        out.append("<p>People of one team contributing to another team's repositories, per pair of teams:</p>"
+                   + figures.div(fig, "Team-by-team matrix of shared contributors"))
+    elif not people.empty:  # a matrix of this many teams is unreadable on a page: the strongest pairs
+        strongest = people.sort_values(["weight", "team_a", "team_b"], ascending=[False, True, True]).head(15)
+        out.append(f"<p>The {len(strongest)} pairs of teams sharing the most contributors, of {len(people)}:</p>"
+                   + _table(strongest.assign(weight=strongest.weight.map(lambda w: f"{w:,.0f}")),
+                            {"team_a": "Team", "team_b": "With", "weight": "People shared"}))
+    out.append("</div>")
     if not projects.empty:
         out.append("<h3>Projects across teams</h3>")
         out.append(_table(projects.head(15), {"title": "Project", "lead_team": "Lead", "partners": "Partners",

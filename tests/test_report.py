@@ -286,3 +286,26 @@ def test_tags_in_data_values_are_drawn_as_text_not_markup():
     assert r'&lt;a href=\"http://evil.example\"&gt;pandas&lt;/a&gt;' in drawn
     assert list(spec["data"][0]["x"]) == list(spec["layout"]["xaxis"]["categoryarray"])  # still matching
     assert "<br>" in spec["data"][0]["hovertemplate"] or "<" not in spec["data"][0]["hovertemplate"]  # page markup kept
+
+
+def test_with_many_teams_the_report_lists_the_strongest_pairs_instead_of_a_matrix(monkeypatch):
+    """Forty teams make a matrix no page can hold: the report lists the 15 pairs sharing the most people."""
+    teams = [f"Team {i:02d}" for i in range(40)]
+    activity = pd.DataFrame({"team_id": [t.lower() for t in teams], "team": teams, "commits": range(40)})
+    pairs = [(a, b) for i, a in enumerate(teams) for b in teams[i + 1:i + 3]]
+    links = pd.DataFrame({"link": "people", "team_a": [a for a, _ in pairs], "team_b": [b for _, b in pairs],
+                          "team_a_id": [a.lower() for a, _ in pairs], "team_b_id": [b.lower() for _, b in pairs],
+                          "weight": [1000 + (7 * n) % 97 for n in range(len(pairs))]})
+    found = {"collab_links": links, "collab_team_activity": activity,
+             "cross_team_repositories": pd.DataFrame({"full_name": []}),
+             "cross_team_projects": pd.DataFrame({"title": []})}
+    monkeypatch.setattr(report.queries, "run", lambda con, name, **params: found[name])
+    figures = report._Figures()
+    html = report._collaboration(None, {"date_from": dt.date(2025, 4, 1), "date_to": dt.date(2026, 3, 31)}, figures)
+    assert figures.shown == []  # no matrix
+    assert f"The 15 pairs of teams sharing the most contributors, of {len(pairs)}:" in html
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", html)
+    shared = [int(n.replace(",", "")) for _, _, n in rows]
+    assert len(rows) == 15 and shared == sorted(shared, reverse=True) and shared[0] == links.weight.max()
+    assert rows[0][2] == f"{links.weight.max():,}"  # thousands separated
+    assert "1 connected group of teams" in html and "group(s)" not in html
