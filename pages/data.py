@@ -55,7 +55,7 @@ else:
 
 st.subheader("Sources", anchor=False)
 sources = data.redacted(data.query("source_status"))
-charts.table("Sources", sources, hide_index=True, column_config={
+charts.table("Sources", sources, scope="Every source", hide_index=True, column_config={
     "source": "Source", "last_status": "Last run", "last_run": st.column_config.DatetimeColumn("Finished", format="D MMM YYYY HH:mm"),
     "last_success": st.column_config.DatetimeColumn("Last success", format="D MMM YYYY HH:mm"),
     "runs": "Runs", "failed": "Failed", "partial": "Partial", "last_message": "Last message"})
@@ -69,9 +69,9 @@ if not history.empty:
                      labels={"started_at": "", "seconds": "Duration (s)", "status": "Outcome", "source": "Source"})
     fig.update_traces(marker=dict(size=11))
     fig.update_layout(height=300)
-    charts.show(fig, key="runs_chart", data=history, title="ETL runs",
+    charts.show(fig, key="runs_chart", data=history, title="ETL runs", scope="Every source, the latest 200 runs",
                 alt="Each ETL run by start time and duration, coloured by outcome.")
-charts.table("Run history", history, hide_index=True, column_config={
+charts.table("Run history", history, scope="Every source, the latest 200 runs", hide_index=True, column_config={
     "started_at": st.column_config.DatetimeColumn("Started", format="D MMM YYYY HH:mm:ss"), "source": "Source",
     "status": "Outcome", "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
     "repos_seen": "Repositories", "repos_changed": "Changed", "commits_added": "Commits added",

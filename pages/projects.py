@@ -107,7 +107,7 @@ with catalogue_tab:
     fig = px.timeline(spans, x_start="entered_on", x_end="left_on", y="label", color="stage",
                       color_discrete_map=theme.STAGE_COLOURS, labels={"label": ""})
     fig.update_layout(showlegend=False, height=80 + 40 * len(spans), yaxis=dict(autorange="reversed"))
-    charts.show(fig, key="timeline_chart", data=timeline, title=f"Stage timeline, {p.title}",
+    charts.show(fig, key="timeline_chart", data=timeline, title=f"Stage timeline, {p.title}", scope="From the project's record",
                     alt=f"Timeline of the stages of {p.title}: " + ", ".join(
                         f"{r.label} from {r.entered_on:%b %Y}" for r in timeline.itertuples()))
 

@@ -26,13 +26,14 @@ radar = radar.assign(number=range(1, len(radar) + 1))
 left, right = st.columns([3, 2])
 with left:
     fig = figures.radar_figure(radar)
-    charts.show(fig, key="radar_chart", data=radar.drop(columns=["match_kind", "match_value"], errors="ignore"), title="Tech radar",
+    evidence = f"The Assembly's radar · use by all teams in the 12 months to {f.period.end:%d %b %Y}"
+    charts.show(fig, key="radar_chart", data=radar.drop(columns=["match_kind", "match_value"], errors="ignore"), title="Tech radar", scope=evidence,
                     alt="Tech radar: numbered technologies placed by quadrant and ring; diamonds mark disagreement "
                         "with usage. The table beside it lists them by number.")
     st.caption("Rings from the centre: " + "; ".join(f"{plain(r.label)} ({plain(r.meaning)})" for r in vocabulary.current().rings)
                + ". Diamonds with a yellow edge: the evidence disagrees.")
 with right:
-    charts.table("Tech radar", radar, hide_index=True, height=620,
+    charts.table("Tech radar", radar, scope=evidence, hide_index=True, height=620,
                  column_order=["number", "name", "quadrant", "ring", "evidence_ring", "teams_recent", "trend", "since"],
                  column_config={"number": st.column_config.NumberColumn("#", width="small"),
                                 "name": "Technology", "quadrant": "Quadrant", "ring": "Curated",
@@ -57,6 +58,6 @@ for r in shown.itertuples():
 
 st.subheader("History of ring moves", anchor=False)
 history = data.query("radar_history")
-charts.table("Tech radar history", history, hide_index=True, column_config={
+charts.table("Tech radar history", history, scope="Every ring move of the Assembly's radar", hide_index=True, column_config={
     "moved_on": st.column_config.DateColumn("Date", format="D MMM YYYY"), "name": "Technology", "quadrant": "Quadrant",
     "ring_from": "From", "ring_to": "To", "rationale": st.column_config.TextColumn("Why", width="large")})

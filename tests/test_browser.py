@@ -300,22 +300,25 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
         dialog.get_by_role("button", name="PNG image").click()
     png_file = tmp_path / png.value.suggested_filename
     png.value.save_as(png_file)
-    assert png_file.name == "projects-by-stage.png"
+    assert png_file.name == "projects-by-stage_all-teams_last-12-months.png"  # named by its scope
     content = png_file.read_bytes()
     assert content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) > 10_000
     width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
-    assert (width, height) == (2400, 680)  # 1200 x 340 px at twice the pixels, for slides
+    # 1200 px wide at twice the pixels, for slides: the chart's 340 px and 128 px for its title,
+    # subtitle (scope and data date) and source line
+    assert (width, height) == (2400, 2 * (340 + 128))
 
     with page.expect_download(timeout=30_000) as csv_download:  # the dialog stays open for more
         dialog.get_by_role("button", name="Data (CSV)").click()
     csv_file = tmp_path / csv_download.value.suggested_filename
     csv_download.value.save_as(csv_file)
     table = pd.read_csv(csv_file)
-    assert {"stage", "label", "projects"} <= set(table.columns)
+    assert list(table.columns) == ["Stage", "Phase", "Projects"]  # in words, the stage by its label
+    assert "Proof of concept" in set(table.Stage)
     con = duckdb.connect(str(server["db"]), read_only=True)
     projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
     con.close()
-    assert table.projects.sum() == projects
+    assert table.Projects.sum() == projects
 
     # Closed, and opened from the activity table: the stacked chart's data, commits by team per month.
     dialog.get_by_role("button", name="Close").click()
@@ -324,9 +327,9 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     dialog.get_by_text("Export: Commits by team per month").wait_for()
     with page.expect_download(timeout=30_000) as csv_download:
         dialog.get_by_role("button", name="Data (CSV)").click()
-    assert csv_download.value.suggested_filename == "commits-by-team-per-month.csv"
+    assert csv_download.value.suggested_filename == "commits-by-team-per-month_all-teams_last-12-months.csv"
     monthly = pd.read_csv(csv_download.value.path())
-    assert {"month", "team", "commits", "contributors"} <= set(monthly.columns) and monthly.commits.sum() > 0
+    assert list(monthly.columns) == ["Month", "Team", "Commits", "Contributors"] and monthly.Commits.sum() > 0
 
 
 def _chart_specs(demo_db, monkeypatch) -> dict[str, str]:
