@@ -61,6 +61,7 @@ try:
         st.stop()
     status = data.query("data_status")
     teams = data.query("team_list")
+    team_names = data.query("team_names")  # earlier names too, for links made before a rename
 except duckdb.Error as exc:
     if warehouse.is_damage(exc):
         st.error(plain(str(warehouse.damaged(path, exc))))
@@ -75,7 +76,7 @@ if status.empty:
 latest = status.iloc[0]
 as_of = latest.data_as_of.date()
 first_day = as_of if pd.isna(latest.first_commit_at) else latest.first_commit_at.date()
-current = filters.sidebar(teams, periods.available(first_day, as_of))
+current = filters.sidebar(teams, periods.available(first_day, as_of), team_names)
 
 with st.sidebar:
     st.caption(f"Data as of **{latest.data_as_of:%d %b %Y %H:%M}** UTC "
@@ -95,6 +96,7 @@ if latest.contents == "demo":
     )
 
 navigation = st.navigation(filters.pages())
+filters.show_notices(("team", "period"), navigation.url_path)  # a link naming a team or period the data lacks
 try:
     navigation.run()
 except duckdb.Error as exc:

@@ -67,8 +67,13 @@ with catalogue_tab:
 
     st.divider()
     titles = dict(zip(everything.project_id, everything.title))
+    # The URL names the project by its id (links by title, made before, still work).
+    filters.read_link("project", titles, aliases={t: i for i, t in titles.items()}, what="project",
+                      where=" among the chosen teams' projects" if f.teams else "", fallback="no project's record")
     chosen = st.selectbox("Project details", list(titles), format_func=titles.get, index=None, key="project",
-                          bind="query-params", placeholder="Choose a project to see its record")
+                          placeholder="Choose a project to see its record")
+    filters.write_link("project", chosen)
+    filters.show_notices(("project",), "projects")
     if chosen is None:
         st.stop()
 
