@@ -11,6 +11,7 @@ import streamlit as st
 
 from analyses import periods
 from dashboard import filters
+from etl import config
 from tests.test_pages import app, page
 from tests.test_text import shown, unescaped_markup
 
@@ -165,3 +166,47 @@ def test_the_overview_links_each_new_project_by_its_id_with_the_filters(demo_db,
     links = re.findall(r'href="(projects\?[^"]*)"', "".join(h.value for h in at.html))
     assert links and all(re.fullmatch(r"projects\?team=ai-imaging&amp;period=all-time&amp;project=[a-z0-9-]+", link)
                          for link in links), links
+
+
+# --- In the browser ----------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_the_readme_link_opens_its_view_and_an_unknown_team_is_named(demo_db, tmp_path):
+    """The link as the README writes it, on the real server in Chromium at a projector's
+    1280x720: the team and year it names, on screen and in the sidebar; then a link naming no
+    team of the data, whose notice names it; then a team chosen, whose id the link carries."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, running_app, wait_for_app
+
+    readme = (config.ROOT / "README.md").read_text()
+    link = re.search(r"`(/repositories\?team=[^`]+)`", readme).group(1)
+    assert link == "/repositories?team=ai-imaging&period=fy-2025-26"
+    with running_app(demo_db) as (url, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        page.goto(url + link)
+        wait_for_app(page)
+        main, sidebar = page.locator('[data-testid="stMain"]'), page.locator('[data-testid="stSidebar"]')
+        main.get_by_text("AI Imaging · FY 2025/26 (1 Apr 2025 to 31 Mar 2026)").wait_for()
+        assert "AI Imaging" in sidebar.locator('[data-testid="stMultiSelect"]').inner_text()
+        assert sidebar.locator('[data-testid="stSelectbox"] input').input_value() == "FY 2025/26"
+        assert page.url == url + link  # the link stays as it was written
+
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Overview").click()
+        page.wait_for_url(re.compile(r"/\?team=ai-imaging&period=fy-2025-26$"))  # the filters go with the page
+
+        page.goto(f"{url}/?team=no-such-team")
+        wait_for_app(page)
+        notice = main.locator('[data-testid="stAlert"]', has_text="no-such-team")
+        notice.wait_for()
+        assert notice.inner_text().endswith("No team 'no-such-team': showing all teams.")
+        assert notice.bounding_box()["y"] + notice.bounding_box()["height"] < 720  # on the first screen
+        main.get_by_text("all teams · Last 12 months", exact=False).first.wait_for()
+        sidebar.locator('[data-testid="stMultiSelect"]').click()
+        page.get_by_role("option", name="DC London").click()
+        page.keyboard.press("Escape")
+        page.wait_for_url(re.compile(r"/\?team=dc-london$"))
+        notice.wait_for(state="detached")
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()
