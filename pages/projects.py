@@ -19,7 +19,8 @@ catalogue_tab, submit_tab = st.tabs(["Catalogue", "Submit a project"])
 
 with submit_tab:
     if access.current().may_submit:
-        forms.project_submission(data.query("team_list"))
+        every = data.query("project_catalogue", teams=[])  # ids in use, whatever the teams chosen
+        forms.project_submission(data.query("team_list"), taken=dict(zip(every.project_id, every.title)))
     else:
         st.info("Submitting a project needs the contributor role. Ask the Assembly's dashboard operators for it.",
                 icon=":material/lock:")
