@@ -11,13 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from analyses import periods
-from dashboard import access
+from dashboard import access, identity
 from etl import config
 from etl.config import ROOT
 from publish.text import plain
 
 # The icon is served by the app itself: a Material icon would be fetched from Google on every visit.
 st.set_page_config(page_title="Assembly Insights", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.svg"), layout="wide")
+band = st.container(key="ai_band").empty()  # the product's name in an NHS-blue band
+band.html(identity.band(demo=False))
 access.gate()  # with sign-in on: signed-out people are asked to sign in, unknown ones refused
 
 problems = config.startup_problems()  # a broken data/vocabulary.yml, or a setting that cannot be used
@@ -74,6 +76,8 @@ if status.empty:
     st.stop()
 
 latest = status.iloc[0]
+if latest.contents == "demo":
+    band.html(identity.band(demo=True))
 as_of = latest.data_as_of.date()
 first_day = as_of if pd.isna(latest.first_commit_at) else latest.first_commit_at.date()
 current = filters.sidebar(teams, periods.available(first_day, as_of), team_names)
@@ -87,13 +91,11 @@ if warnings:
     st.warning("**Check before relying on these figures.** " + " ".join(f"{plain(w)}." for w in warnings)
                + " The Data page has the run history.", icon=":material/schedule:")
 
-if latest.contents == "demo":
-    st.info(
-        "**Demo data.** These teams' projects, repositories and commits are synthetic, made to show "
-        "what the dashboard does; people are pseudonymous. To load real data, see *Loading real data* "
-        "in the README.",
-        icon=":material/science:",
-    )
+if latest.contents == "demo":  # marked in the band too, on every page
+    with st.sidebar:
+        st.info("**Demo data.** These teams' projects, repositories and commits are synthetic, made to show "
+                "what the dashboard does; people are pseudonymous. To load real data, see *Loading real data* "
+                "in the README.", icon=":material/science:")
 
 navigation = st.navigation(filters.pages())
 filters.show_notices(("team", "period"), navigation.url_path)  # a link naming a team or period the data lacks

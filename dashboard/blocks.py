@@ -78,7 +78,7 @@ def figures(items: list[tuple], *, label: str) -> str:
     change): the name small, the value large, and what it counts under it, in plain view rather
     than behind a help icon. A change is (the value before, what "before" was, its dates): it
     shows as st.metric shows a delta (an arrow, the difference, green up and red down) with the
-    period it compares with named, and its dates on hover."""
+    period it compares with named, and the value then and its dates on hover."""
     cells = []
     for name, value, note, *change in items:
         said = _change(value, *change[0]) if change and change[0] else ""
@@ -90,8 +90,8 @@ def figures(items: list[tuple], *, label: str) -> str:
 def _change(value: int, before: int, name: str, dates: str) -> str:
     difference = value - before
     arrow, kind = ("▲", "ai-up") if difference > 0 else ("▼", "ai-down") if difference < 0 else ("", "ai-same")
-    said = f"{arrow} {abs(difference):,} from {before:,} in {name}" if difference else f"No change from {name}"
-    return f'<dd class="ai-change {kind}" title="{_text(f"Compared with {dates}")}">{_text(said.strip())}</dd>'
+    said = f"{arrow} {abs(difference):,} on {name}" if difference else f"No change on {name}"
+    return f'<dd class="ai-change {kind}" title="{_text(f"Compared with {before:,} in {dates}")}">{_text(said)}</dd>'
 
 
 def phase_name(phase: str) -> str:
@@ -248,3 +248,4 @@ def _given(value) -> bool:
 
 def _text(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
+

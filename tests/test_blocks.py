@@ -84,13 +84,13 @@ def test_headline_figures_show_the_change_against_the_period_before_and_name_it(
                            ("Repositories", 7, "active", (7, "FY 2024/25", "1 Apr 2024 to 31 Mar 2025")),
                            ("Teams", 8, "chosen", None)], label="Headline figures")
     rows, _ = html_text.rows(body, "Headline figures")
-    assert rows == [["Projects", "40", "▲ 10 from 30 in the previous 12 months", "started"],
-                    ["Contributors", "51", "▼ 4 from 55 in FY 2024/25", "people"],
-                    ["Repositories", "7", "No change from FY 2024/25", "active"],
+    assert rows == [["Projects", "40", "▲ 10 on the previous 12 months", "started"],
+                    ["Contributors", "51", "▼ 4 on FY 2024/25", "people"],
+                    ["Repositories", "7", "No change on FY 2024/25", "active"],
                     ["Teams", "8", "chosen"]]
     assert re.findall(r'class="ai-change (ai-\w+)" title="([^"]*)"', body) == [
-        ("ai-up", "Compared with 1 Oct 2024 to 30 Sep 2025"), ("ai-down", "Compared with 1 Apr 2024 to 31 Mar 2025"),
-        ("ai-same", "Compared with 1 Apr 2024 to 31 Mar 2025")]
+        ("ai-up", "Compared with 30 in 1 Oct 2024 to 30 Sep 2025"), ("ai-down", "Compared with 55 in 1 Apr 2024 to 31 Mar 2025"),
+        ("ai-same", "Compared with 7 in 1 Apr 2024 to 31 Mar 2025")]
 
 
 def activity(months: int, rows: list[dict], start: str = "2025-10-01") -> pd.DataFrame:
