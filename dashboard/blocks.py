@@ -133,9 +133,9 @@ def team_activity(activity: pd.DataFrame, *, all_label: str, label: str) -> str:
     """Commits, contributors and active repositories per team, with a small bar chart of the
     team's commits over the period (a bar a month, or a quarter or a year for long periods),
     from the rows of the team_activity query: all teams together first, then each of the
-    busiest teams, then the rest together. The teams' rows (the rest's too) share one scale, so
-    a bar twice as tall is twice the commits; the all-teams row, their sum, has its own. A
-    caption under the table says so, with the tallest bar of each. Rows are named, so the bars
+    busiest teams, then the rest together. The rows of one team share one scale, so a bar twice
+    as tall is twice the commits; the rows that add teams up (all teams, the rest) have their
+    own. A caption under the table says so, with the tallest bar of each. Rows are named, so the bars
     need no team colours (forty teams would share eight): NHS Blue, dark for all teams
     together, grey for the rest."""
     months = [pd.Timestamp(m) for m in activity.months.iloc[0]] if len(activity) else []
@@ -153,12 +153,12 @@ def team_activity(activity: pd.DataFrame, *, all_label: str, label: str) -> str:
         else:
             others = f"{row.teams:,} other team{'s' if row.teams != 1 else ''}"
             name, colour, kind = (f"{others} and repositories with no team" if row.unmapped else others), theme.NHS_MID_GREY, ""
-        named.append((row.place, name, counts, colour, kind, row))
-    teams = [(max(counts), name, spans[counts.index(max(counts))]) for place, name, counts, *_ in named
-             if place != 0 and counts and max(counts)]
+        named.append((row.place != 0 and _given(row.team), name, counts, colour, kind, row))
+    teams = [(max(counts), name, spans[counts.index(max(counts))]) for one_team, name, counts, *_ in named
+             if one_team and counts and max(counts)]
     shared = max(teams, key=lambda t: t[0], default=None)
-    for place, name, counts, colour, kind, row in named:
-        top = shared[0] if place != 0 and shared else None
+    for one_team, name, counts, colour, kind, row in named:
+        top = shared[0] if one_team and shared else None
         rows.append(f'<tr{kind}><th scope="row">{_text(name)}</th><td class="ai-num">{int(row.commits):,}</td>'
                     f'<td class="ai-num">{int(row.contributors):,}</td><td class="ai-num">{int(row.repositories):,}</td>'
                     f'<td class="ai-trend">{_spark(counts, spans, colour, top=top)}</td></tr>')
@@ -169,16 +169,18 @@ def team_activity(activity: pd.DataFrame, *, all_label: str, label: str) -> str:
 
 
 def _scale_caption(named: list, shared: tuple | None, unit: str) -> str:
-    """What the bars' heights mean: the teams' common scale and its tallest bar, and the
-    all-teams row's own."""
+    """What the bars' heights mean: the teams' common scale and its tallest bar, and the own
+    scales of the rows that add teams up (all teams, the rest)."""
     said = []
     if shared:
-        several = sum(1 for place, *_ in named if place != 0) > 1
+        several = sum(1 for one_team, *_ in named if one_team) > 1
         said.append(f"{'Team rows share one scale' if several else 'Bars'}: the tallest is {shared[0]:,} commits "
                     f"({shared[1]}, {shared[2]})")
-    everyone = next((counts for place, _, counts, *_ in named if place == 0 and counts and max(counts)), None)
-    if everyone and shared:
-        said.append(f"the {named[0][1]} row has its own, tallest {max(everyone):,}")
+        sums = [(name, max(counts)) for one_team, name, counts, *_ in named if not one_team and counts and max(counts)]
+        if sums:
+            said.append(" and ".join(f"the {name} row" for name, _ in sums) + (" has its own" if len(sums) == 1 else
+                                                                                 " each have their own")
+                        + ", tallest " + " and ".join(f"{top:,}" for _, top in sums))
     return f'<caption class="ai-scale">{_text("; ".join(said) + ".")}</caption>' if said else ""
 
 

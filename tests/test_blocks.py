@@ -136,16 +136,16 @@ def test_team_activity_lists_all_teams_then_the_busiest_then_the_rest():
     assert [start for start, *_ in every["bars"]] == [round(i / 12, 3) for i in range(12)]
     assert all(width == every["bars"][0][1] and 0.8 / 12 < width < 1 / 12 for _, width, _, _ in every["bars"])
     assert [height for *_, height, _ in every["bars"]] == [100] * 12
-    # The teams' rows share one scale, the busiest team month (60) full height; a month without
-    # commits has no bar. The all-teams row, their sum, has its own scale.
+    # The rows of one team share one scale, the busiest team month (60) full height; a month
+    # without commits has no bar. The rows adding teams up (all teams, the rest) have their own.
     assert [(start, height) for start, _, height, _ in skunk["bars"]] == [(round(10 / 12, 3), 25), (round(11 / 12, 3), 100)]
     no_team, rest = trends(body)[2:]
     assert [height for *_, height, _ in no_team["bars"]] == [5] * 12  # 3 of 60, not full height
-    assert [height for *_, height, _ in rest["bars"]] == [2] * 12     # 1 of 60
+    assert [height for *_, height, _ in rest["bars"]] == [100] * 12   # its own scale
     assert no_team["said"] == "3 commits in Oct 2025, 3 in Sep 2026; the most, 3, in Oct 2025"
     assert re.findall(r'<caption class="ai-scale">([^<]*)</caption>', body) == [
         "Team rows share one scale: the tallest is 60 commits (Skunk &lt;works&gt;, Sep 2026); "
-        "the All teams row has its own, tallest 10."]
+        "the All teams row and the 2 other teams row each have their own, tallest 10 and 1."]
     assert skunk["said"] == "0 commits in Oct 2025, 60 in Sep 2026; the most, 60, in Sep 2026"
     assert skunk["hover"] == ("Commits: Oct 2025: 0; Nov 2025: 0; Dec 2025: 0; Jan 2026: 0; Feb 2026: 0; Mar 2026: 0; "
                               "Apr 2026: 0; May 2026: 0; Jun 2026: 0; Jul 2026: 0; Aug 2026: 15; Sep 2026: 60")

@@ -115,7 +115,7 @@ def test_team_trend_bars_share_one_scale_that_the_table_states(demo_db, monkeypa
     body = re.search(r'<table class="ai-table ai-activity".*?</table>', page_html)[0]
     caption = re.search(r'<caption class="ai-scale">([^<]*)</caption>', body)[1]
     top, team, month = re.fullmatch(r"Team rows share one scale: the tallest is ([\d,]+) commits \((.+), (\w{3} \d{4})\); "
-                                    r"the All teams row has its own, tallest [\d,]+\.", caption).groups()
+                                    r"the All teams row has its own, tallest [\d,]+\.", caption).groups()  # 8 teams: no rest
     hovers = dict(re.findall(r'<tr><th scope="row">([^<]*)</th>.*?title="Commits: ([^"]*)"', body))
     assert f"{month}: {top}" in hovers[team]
     biggest = max(int(n.replace(",", "")) for hover in hovers.values() for n in re.findall(r": ([\d,]+)(?:;|$)", hover))
