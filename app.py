@@ -98,6 +98,7 @@ if latest.contents == "demo":  # marked in the band too, on every page
                 "in the README.", icon=":material/science:")
 
 navigation = st.navigation(filters.pages())
+filters.framed()  # the first run of a fresh server runs again, so the filters keep their ids
 filters.show_notices(("team", "period"), navigation.url_path)  # a link naming a team or period the data lacks
 try:
     navigation.run()

@@ -166,6 +166,27 @@ def current() -> Filters:
     return st.session_state["filters"]
 
 
+# Whether a run in this process has called st.navigation yet (see framed).
+_navigation_seen = False
+
+
+def framed() -> None:
+    """Call right after app.py's st.navigation: reruns once if this was the first run of the
+    server process to call it.
+
+    Until some run has called st.navigation, a freshly started server is in Streamlit's legacy
+    pages-folder mode (see leave_pages_folder_mode), and in that first run the sidebar's widgets
+    get other ids than in every later run: the frontend's first change to a filter would go to
+    the old id and be lost (the team chosen would not be taken). Run again, the frame draws them
+    under their lasting ids before anyone can touch them. tests/test_browser.py
+    (test_team_filter_survives_page_switch_in_page_and_url, on a freshly started server) fails
+    if this goes."""
+    global _navigation_seen
+    if not _navigation_seen:
+        _navigation_seen = True
+        st.rerun()
+
+
 def leave_pages_folder_mode() -> None:
     """Make the next run start from app.py, when a page script was run without it.
 
