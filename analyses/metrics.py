@@ -162,3 +162,12 @@ def get(key: str) -> Metric:
 def value(key: str, run: Run, start: dt.date, end: dt.date, teams=(), **options) -> float:
     """The measure `key` for the period start..end and the teams (empty: all)."""
     return get(key).value(run, start, end, teams, **options)
+
+
+def compared(key: str, run: Run, start: dt.date, end: dt.date, before: tuple[dt.date, dt.date] | None,
+             teams=(), **options) -> tuple[float, float | None]:
+    """The measure `key` for start..end, and for the period `before` (its first and last days;
+    analyses.periods.previous gives the one of equal length just before), by the same
+    definition; None for no period before."""
+    now = value(key, run, start, end, teams, **options)
+    return now, (value(key, run, *before, teams, **options) if before else None)

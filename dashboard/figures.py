@@ -394,8 +394,8 @@ RINGS = vocabulary.current().rings
 QUADRANTS = vocabulary.ids(vocabulary.current().quadrants)
 QUADRANT_LABELS = vocabulary.labels(vocabulary.current().quadrants)
 # The width of each ring's band, from the centre out: the inner rings are wider because they
-# hold the most entries. One width per ring of the vocabulary (a test checks it).
-RING_WIDTHS = (2.0, 1.0, 0.5, 0.5)
+# hold the most entries, the outer ones wide enough for their names. One width per ring of the vocabulary (a test checks it).
+RING_WIDTHS = (1.6, 1.1, 0.75, 0.65)
 
 
 def ring_edges() -> dict[str, tuple[float, float]]:
@@ -414,58 +414,103 @@ SPAN = 360 / len(QUADRANTS)  # degrees of each quadrant
 
 def positions(frame: pd.DataFrame) -> pd.DataFrame:
     """Place each entry in its quadrant's sector and its ring's band, spread so blips do not
-    sit on each other: evenly over the angle, alternating between two radii when crowded."""
+    sit on each other: evenly over the angle, alternating between two radii when crowded, and
+    clear of the sector's edges, where the ring names are written."""
     out = []
     for (quadrant, ring), group in frame.groupby(["quadrant", "ring"]):
         start = SPAN * (QUADRANTS.index(quadrant) if quadrant in QUADRANTS else 0)
         low, high = RING_EDGES[ring]
-        crowded = len(group) > 3
+        # Two radii when crowded, three when very crowded; near the centre, where arcs are short,
+        # blips keep out where there is room.
+        shares = ((0.55,) if len(group) <= 3 else (0.3, 0.75) if len(group) <= 6 else (0.22, 0.8, 0.5))
+        if ring == RINGS[0].id:
+            shares = ((0.65,) if len(group) <= 3 else (0.5, 0.85) if len(group) <= 6 else (0.45, 0.93, 0.7))
         for i, row in enumerate(group.sort_values("number").itertuples()):
-            angle = start + SPAN * (6 + 78 * (i + 0.5) / len(group)) / 90  # clear of the sector's edges
-            share = (0.3 if i % 2 == 0 else 0.75) if crowded else 0.55
-            if ring == RINGS[0].id:  # near the centre arcs are short: keep blips out where there is room
-                share = (0.5 if i % 2 == 0 else 0.82) if crowded else 0.65
-            radius = low + (high - low) * share
+            angle = start + SPAN * (14 + 66 * (i + 0.5) / len(group)) / 90  # clear of the sector's edges
+            radius = low + (high - low) * shares[i % len(shares)]
             out.append({**row._asdict(), "theta": angle, "r": radius})
     return pd.DataFrame(out)
 
 
+# Where each quadrant's legend goes beside the radar (paper coordinates): the quadrants on the
+# left of the circle (90 to 270 degrees) have theirs on the left, the others on the right; the
+# upper ones from the top down, the lower ones from the bottom up.
+RADAR_DOMAIN = (0.21, 0.79)
+RADAR_TEXT = "#212B32"  # the dashboard's text colour (.streamlit/config.toml)
+
+
+def _legend_place(quadrant_index: int) -> dict:
+    middle = SPAN * (quadrant_index + 0.5)
+    left, upper = 90 < middle < 270, middle < 180
+    return dict(x=0 if left else 1, xanchor="left" if left else "right", y=1 if upper else 0,
+                yanchor="top" if upper else "bottom")
+
+
+def _ink(colour: str) -> str:
+    """White or dark text, whichever reads on `colour` (#RRGGBB)."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lum = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    light = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2]
+    return "#FFFFFF" if (1.05 / (light + 0.05)) >= 4.5 else RADAR_TEXT
+
+
 @charts.cached
 def radar_figure(radar: pd.DataFrame) -> go.Figure:
-    """The radar: numbered blips by quadrant and ring, ring edges and quadrant lines."""
+    """The radar: blips by quadrant and ring, each ring in its own colour (the vocabulary's),
+    numbered, with a legend per quadrant beside the circle naming every number under its ring.
+    Diamonds with a dark edge (and a diamond after the name) mark entries whose use disagrees.
+    The rings are named along the line between the right-hand quadrants, where no blip sits."""
     placed = positions(radar)
     fig = go.Figure()
     for ring in RINGS:
-        part = placed[placed.ring == ring.id]
-        disagree = part.disagreement.notna()
+        part = placed[placed.ring == ring.id] if len(placed) else placed
+        disagree = part.disagreement.notna() if len(part) else pd.Series(dtype=bool)
         fig.add_trace(go.Scatterpolar(
-            r=part.r, theta=part.theta, mode="markers+text", name=ring.label, text=part.number.astype(str),
-            textfont=dict(size=10, color="white"),
-            marker=dict(size=19, color=ring.colour, symbol=["diamond" if d else "circle" for d in disagree],
-                        line=dict(width=[3 if d else 1 for d in disagree],
-                                  color=[theme.NHS_WARM_YELLOW if d else "white" for d in disagree])),
-            customdata=part[["name", "quadrant", "teams_recent", "evidence_ring"]].fillna("not measured").values,
+            r=part.get("r", []), theta=part.get("theta", []), mode="markers+text", name=ring.label,
+            text=part.number.astype(str) if len(part) else [], textfont=dict(size=10, color=_ink(ring.colour)),
+            marker=dict(size=20, color=ring.colour, symbol=["diamond" if d else "circle" for d in disagree],
+                        line=dict(width=[2.5 if d else 1 for d in disagree],
+                                  color=[RADAR_TEXT if d else "white" for d in disagree])),
+            customdata=part[["name", "quadrant", "teams_recent", "evidence_ring"]].fillna("not measured").values
+            if len(part) else [],
             hovertemplate="<b>%{text}. %{customdata[0]}</b><br>%{customdata[1]}<br>teams using: %{customdata[2]}"
                           "<br>evidence: %{customdata[3]}<extra></extra>"))
-    edges = [high for _, high in RING_EDGES.values()]
     middles = [(low + high) / 2 for low, high in RING_EDGES.values()]
     fig.update_layout(
-        height=620, legend=dict(orientation="h", y=-0.04), margin=dict(l=40, r=40, t=40, b=70),
-        polar=dict(radialaxis=dict(range=[0, RADIUS], tickvals=middles, ticktext=[r.label for r in RINGS],
-                                   showline=False, showgrid=False, angle=90, tickangle=90,
-                                   tickfont=dict(size=12, color=theme.NHS_DARK_GREY)),
+        height=640, showlegend=False, margin=dict(l=10, r=10, t=10, b=10),
+        polar=dict(domain=dict(x=list(RADAR_DOMAIN), y=[0, 1]),
+                   radialaxis=dict(range=[0, RADIUS], tickvals=middles, ticktext=[r.label for r in RINGS],
+                                   showline=False, showgrid=False, angle=0, tickangle=0, side="counterclockwise",
+                                   ticks="", tickfont=dict(size=12, color=theme.NHS_DARK_GREY, weight="bold")),
                    angularaxis=dict(tickvals=[SPAN * (i + 0.5) for i in range(len(QUADRANTS))],
-                                    ticktext=[QUADRANT_LABELS[q] for q in QUADRANTS],
-                                    direction="counterclockwise", rotation=0, showgrid=False)))
+                                    ticktext=[QUADRANT_LABELS[q] for q in QUADRANTS], showticklabels=False,
+                                    direction="counterclockwise", rotation=0, showgrid=False, showline=False)))
     # Ring edges and quadrant lines, drawn as lines so they sit where the bands are.
-    for edge in edges:
+    for _, edge in RING_EDGES.values():
         fig.add_trace(go.Scatterpolar(r=[edge] * 361, theta=list(range(361)), mode="lines", hoverinfo="skip",
                                       line=dict(color=theme.NHS_PALE_GREY, width=2), showlegend=False))
     for angle in (SPAN * i for i in range(len(QUADRANTS))):
         fig.add_trace(go.Scatterpolar(r=[0, RADIUS], theta=[angle, angle], mode="lines", hoverinfo="skip",
                                       line=dict(color=theme.NHS_MID_GREY, width=1), showlegend=False))
     fig.data = fig.data[len(RINGS):] + fig.data[:len(RINGS)]  # blips on top of the lines
+    for i, quadrant in enumerate(QUADRANTS):
+        fig.add_annotation(**_legend_place(i), xref="paper", yref="paper", align="left", showarrow=False,
+                           text=_quadrant_legend(placed, quadrant), font=dict(size=12, color=RADAR_TEXT))
     return fig
+
+
+def _quadrant_legend(placed: pd.DataFrame, quadrant: str) -> str:
+    """One quadrant's entries, by ring, as lines of Plotly's text markup: the ring's name in its
+    colour, then "number  name" (a diamond after a name whose use disagrees). Names are escaped."""
+    lines = [f"<b>{html.escape(QUADRANT_LABELS[quadrant]).upper()}</b>"]
+    mine = placed[placed.quadrant == quadrant] if len(placed) else placed
+    for ring in RINGS:
+        entries = mine[mine.ring == ring.id].sort_values("number") if len(mine) else mine
+        if len(entries):
+            lines.append(f"<span style='color:{ring.colour}'><b>● {html.escape(ring.label)}</b></span>")
+            lines += [f"{r.number}  {html.escape(str(r.name))}" + (" ◆" if pd.notna(r.disagreement) else "")
+                      for r in entries.itertuples()]
+    return "<br>".join(lines)
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ catalogue_tab, submit_tab = st.tabs(["Catalogue", "Submit a project"])
 
 with submit_tab:
     if access.current().may_submit:
-        forms.project_submission(data.query("team_list"))
+        every = data.query("project_catalogue", teams=[])  # ids in use, whatever the teams chosen
+        forms.project_submission(data.query("team_list"), taken=dict(zip(every.project_id, every.title)))
     else:
         st.info("Submitting a project needs the contributor role. Ask the Assembly's dashboard operators for it.",
                 icon=":material/lock:")
@@ -67,8 +68,13 @@ with catalogue_tab:
 
     st.divider()
     titles = dict(zip(everything.project_id, everything.title))
+    # The URL names the project by its id (links by title, made before, still work).
+    filters.read_link("project", titles, aliases={t: i for i, t in titles.items()}, what="project",
+                      where=" among the chosen teams' projects" if f.teams else "", fallback="no project's record")
     chosen = st.selectbox("Project details", list(titles), format_func=titles.get, index=None, key="project",
-                          bind="query-params", placeholder="Choose a project to see its record")
+                          placeholder="Choose a project to see its record")
+    filters.write_link("project", chosen)
+    filters.show_notices(("project",), "projects")
     if chosen is None:
         st.stop()
 

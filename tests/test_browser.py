@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = config.ROOT / "test-artifacts"
 # Flags that keep Chromium from reaching for the network it does not have here.
-TEAM_IN_URL = re.compile(r"[?&]team=AI(\+|%20)Imaging")
+TEAM_IN_URL = re.compile(r"[?&]team=ai-imaging(&|$)")  # by the team's id, never its name
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -244,7 +244,7 @@ def test_a_newest_project_opens_its_record_with_the_same_filters(server, page):
     link.click()
     page.wait_for_url(re.compile(r"/projects\?"))
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
-    assert "period=All+time" in page.url
+    assert "period=all-time" in page.url  # the period by its key
     assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').input_value() == "All time"
     assert page.locator('[data-testid="stException"]').count() == 0
 

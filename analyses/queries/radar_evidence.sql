@@ -72,7 +72,8 @@ SELECT
     CASE
         WHEN NOT measurable THEN NULL
         WHEN ring = 'hold' AND teams_recent > 0
-            THEN 'On hold, but ' || teams_recent || ' team(s) still use it: ' || teams_using
+            THEN 'On hold, but ' || teams_recent || CASE WHEN teams_recent = 1 THEN ' team still uses'
+                                                          ELSE ' teams still use' END || ' it: ' || teams_using
         WHEN ring = 'adopt' AND teams_recent = 0 THEN 'Adopted, but no team has used it in the last 12 months'
         WHEN abs(list_position(['adopt', 'trial', 'assess', 'hold'], ring)
                  - list_position(['adopt', 'trial', 'assess', 'hold'], evidence_ring)) >= 2
