@@ -127,7 +127,9 @@ def table(name: str, data: pd.DataFrame, /, **options):
     """A table (st.dataframe with `options`) with a Download button under it: the rows shown, as
     CSV or Excel, headed as on screen (column_config labels, column_order), text that a
     spreadsheet would take for a formula starting with a quote. Streamlit's own table download
-    is switched off (client.disableDataExport): it writes cells as they are."""
+    is switched off (client.disableDataExport): it writes cells as they are. An empty cell shows
+    a dash (`placeholder`), never Streamlit's "None"."""
+    options.setdefault("placeholder", "—")
     shown = st.dataframe(data, **options)
     if data.empty:
         return shown
