@@ -38,11 +38,13 @@ DRAWN = """() => {
     && !document.querySelector('[data-testid="stSkeleton"]')
     && charts.every((chart) => chart.querySelector('.main-svg'));
 }"""
-# Streamlit scrolls its main area inside the window: the height of everything in it.
+# Streamlit scrolls its main area inside the window: how tall its content is (the bottom of its
+# last element, and a margin), at least a screen.
 CONTENT_HEIGHT = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  const block = main.querySelector('[data-testid="stMainBlockContainer"]') || main.firstElementChild;
-  return Math.ceil(Math.max(main.scrollHeight, block.getBoundingClientRect().height + 160));
+  const bottoms = [...main.querySelectorAll('[data-testid="stElementContainer"]')]
+    .map((e) => e.getBoundingClientRect().bottom);
+  return Math.max(720, Math.ceil(Math.max(0, ...bottoms) + main.scrollTop + 48));
 }"""
 
 
@@ -79,9 +81,9 @@ def shoot(db: Path, scale: str, out: Path, pages: list[str]) -> list[tuple[str, 
                 # The whole page: a window as tall as the page, so Streamlit lays it all out.
                 page.set_viewport_size({"width": SCREEN["width"], "height": page.evaluate(CONTENT_HEIGHT)})
                 page.wait_for_function(DRAWN, timeout=300_000)
-                page.wait_for_timeout(800)
+                page.wait_for_timeout(800)  # charts redrawn for the new size may grow the page
                 page.set_viewport_size({"width": SCREEN["width"], "height": page.evaluate(CONTENT_HEIGHT)})
-                page.wait_for_timeout(300)
+                page.wait_for_timeout(500)
                 full = out / f"{scale}-{slug}-full.png"
                 page.screenshot(path=str(full), full_page=True)
                 context.close()
