@@ -87,15 +87,18 @@ with catalogue_tab:
     p = data.query("project_detail", project_id=chosen).iloc[0]
     st.header(plain(p.title), anchor=False)
     st.markdown(f"**{plain(p.summary)}**")
-    facts = st.columns(4)
-    facts[0].metric("Stage", plain(p.stage_label), help=f"Since {day(p.stage_since)}")
-    facts[1].metric("Lead team", plain(p.lead_team), help=plain(p.lead_team_name))
-    facts[2].metric("Years", f"{int(p.years_from)}–{int(p.years_to) if pd.notna(p.years_to) else 'now'}")
-    facts[3].metric("Data access", plain(access_labels.get(p.data_access, p.data_access) or "not recorded"))
-    if p.description:
-        st.markdown(plain(p.description))
     def listed(value) -> list[str]:
         return [] if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else list(value)
+
+    # The record's facts in one line, in words (values written out in full, none cut short).
+    partners = listed(p.partner_teams)
+    years = f"{int(p.years_from)}–{int(p.years_to) if pd.notna(p.years_to) else 'now'}"
+    access_label = access_labels.get(p.data_access, p.data_access)
+    st.markdown(f"**{plain(p.stage_label)}** since {plain(day(p.stage_since))} · led by **{plain(p.lead_team_name)}**"
+                + (f" with {plain(', '.join(partners))}" if partners else "") + f" · {plain(years)}"
+                + (f" · {plain(access_label)} data" if access_label else " · data access not recorded"))
+    if p.description:
+        st.markdown(plain(p.description))
 
     categories = vocabulary.labels(words.tag_categories)
     by_category: dict[str, list[str]] = {}
@@ -103,7 +106,6 @@ with catalogue_tab:
         category, _, name = tag.partition(": ")
         by_category.setdefault(categories.get(category, category), []).append(name)
     details = {
-        "Partner teams": ", ".join(listed(p.partner_teams)) or "none",
         "Origin": p.origin or "not recorded", "Work area": p.work_area or "not recorded",
         "Operational owner": p.operational_owner or "not named yet",
         **{f"{category} tags": ", ".join(names) for category, names in by_category.items()},
@@ -145,7 +147,8 @@ with catalogue_tab:
         if p.impact:
             st.markdown(plain(p.impact))
         numbers = [f"{int(p.hours_saved_per_year):,} hours saved a year" if pd.notna(p.hours_saved_per_year) else None,
-                   f"{int(p.organisations_using)} organisations using it" if pd.notna(p.organisations_using) else None]
+                   (f"{int(p.organisations_using):,} organisation{'' if int(p.organisations_using) == 1 else 's'} using it"
+                    if pd.notna(p.organisations_using) else None)]
         st.markdown("  \n".join(n for n in numbers if n) or "No impact recorded yet.")
 
     st.subheader("Outputs", anchor=False)
@@ -155,7 +158,7 @@ with catalogue_tab:
     kinds = vocabulary.labels(words.output_kinds)
     for o in outputs.itertuples():
         kind = kinds.get(o.kind, o.kind)
-        when = f" ({o.published_on:%b %Y})" if pd.notna(o.published_on) else ""
+        when = f", {o.published_on:%b %Y}" if pd.notna(o.published_on) else ""
         st.markdown(f"- {plain(kind)}: {link(o.title, o.url)}{plain(when)}")
 
     st.subheader("Repositories", anchor=False)
