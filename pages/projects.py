@@ -53,7 +53,7 @@ with catalogue_tab:
     found = data.query("project_catalogue", teams=list(f.teams), stages=stages, tag=tag, active_year=int(year),
                        data_access=access_chosen, search=search.strip())
 
-    st.metric("Projects listed", len(found), delta=None if len(found) == len(everything) else f"of {len(everything)}",
+    st.metric("Projects listed", f"{len(found):,}", delta=None if len(found) == len(everything) else f"of {len(everything):,}",
               delta_color="off", help="Projects of the chosen teams matching the filters above, whatever their dates. "
                                       f"{metrics.get('projects').name} on the Overview: "
                                       f"{metrics.get('projects').definition.lower()}")
