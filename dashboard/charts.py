@@ -166,7 +166,9 @@ def table(name: str, data: pd.DataFrame, /, scope: str | None = None, **options)
     CSV or Excel, headed as on screen (column_config labels, column_order), text that a
     spreadsheet would take for a formula starting with a quote; file names with the scope, and an
     About sheet in the workbook (see `context`; `scope` as there). Streamlit's own table download
-    is switched off (client.disableDataExport): it writes cells as they are."""
+    is switched off (client.disableDataExport): it writes cells as they are. An empty cell shows
+    a dash (`placeholder`), never Streamlit's "None"."""
+    options.setdefault("placeholder", "—")
     shown = st.dataframe(data, **options)
     if data.empty:
         return shown

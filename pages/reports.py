@@ -5,7 +5,7 @@ import streamlit as st
 from analyses import periods
 from dashboard import data, filters
 from publish import printing, report
-from publish.text import plain
+from publish.text import day, plain
 
 f = filters.current()
 st.title("Reports")
@@ -31,7 +31,7 @@ chosen = by_key[st.selectbox("Financial year", list(by_key), format_func=lambda 
 filters.write_link("report_year", chosen.key, default=default)
 st.markdown(f"Headline numbers, projects started, moved on and deployed, the pathway funnel, tech-stack changes, "
             f"collaboration, a section per team and case-study summaries, for {plain(chosen.label)} "
-            f"({chosen.start:%d %b %Y} to {chosen.end:%d %b %Y}).")
+            f"({day(chosen.start)} to {day(chosen.end)}).")
 name = f"assembly-report-{chosen.key.removeprefix('fy-')}"
 c1, c2 = st.columns(2)
 c1.download_button("Annual report (HTML)", lambda: data.with_cursor(

