@@ -156,8 +156,8 @@ else:
                "co-authorships. People with no membership on the day count for the team owning most of their work "
                f"({int(shown.people_inferred.sum()):,} such person-flows here).{grouped}")
 
-repos = query("cross_team_repositories", **f.params())
-projects = query("cross_team_projects", **f.params())
+repos = query("cross_team_repositories", **f.params()).fillna({"projects": ""})
+projects = query("cross_team_projects", **f.params()).fillna({"partners": ""})
 number = st.column_config.NumberColumn
 tab_repos, tab_projects = st.tabs([f"Cross-team repositories ({len(repos):,})", f"Cross-team projects ({len(projects):,})"])
 with tab_repos:
