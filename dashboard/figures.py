@@ -255,7 +255,7 @@ def languages_figure(shown, column: str, language_colours: dict, teams: list):
                    order=[lang for lang in language_colours if lang in set(shown.language)], hover=[column],
                    labels={"team": "", "share": "Share of " + ("bytes of code" if column == "bytes" else "repositories")
                            + " (%)", "bytes": "Bytes of code", "repositories": "Repositories", "language": "Language"})
-    fig.update_layout(barmode="stack", height=130 + 34 * len(teams), legend_title_text="",
+    fig.update_layout(barmode="stack", height=100 + 34 * len(teams), legend_title_text="", margin=dict(t=20),
                       xaxis=dict(range=[0, 100], ticksuffix="%"),
                       yaxis=dict(categoryorder="array", categoryarray=list(reversed(teams)), dtick=1))
     return fig
