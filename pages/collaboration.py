@@ -3,7 +3,7 @@ repositories and projects, knowledge concentration, newcomers and retention."""
 import streamlit as st
 
 from analyses import metrics, network, periods, vocabulary
-from dashboard import access, charts, data, figures, filters
+from dashboard import access, charts, collaboration_figures, data, figures, filters
 from publish import theme
 from publish.text import plain
 
@@ -60,7 +60,7 @@ people_graph = network.graph(activity, people_links)
 # Pairs that could have been linked: of the teams in the network, those with a chosen team in them.
 n_teams, n_others = people_graph.number_of_nodes(), sum(t not in f.teams for t in people_graph.nodes) if f.teams else 0
 possible = n_teams * (n_teams - 1) // 2 - n_others * (n_others - 1) // 2
-closest = figures.strongest_pairs(people_links, 1)
+closest = collaboration_figures.strongest_pairs(people_links, 1)
 answer = (f"**{share.shown(now)} of contributions crossed team lines** {periods.in_words(f.period)}{change}; "
           f"{n_pairs:,} of the {possible:,} pairs of teams shared people")
 if len(closest):
@@ -70,7 +70,7 @@ if len(closest):
 st.markdown(answer + ".",
             help=f"{share.name}: {share.definition} {pairs_linked.name}: {pairs_linked.definition}")
 
-many = people_graph.number_of_nodes() > figures.MANY_TEAMS or len(activity) > figures.MANY_TEAMS
+many = people_graph.number_of_nodes() > collaboration_figures.MANY_TEAMS or len(activity) > collaboration_figures.MANY_TEAMS
 st.subheader("Which teams work together" if many else "The team network", anchor=False)
 link = st.segmented_control("Linked by", list(LINKS), format_func=lambda k: LINKS[k][0], default="people",
                             key="link", bind="query-params", label_visibility="collapsed") or "people"
@@ -84,21 +84,21 @@ if chosen.empty:
 elif not many:
     left, right = st.columns([3, 2])
     with left:
-        fig = figures.network_figure(activity, chosen, colours, unit)
+        fig = collaboration_figures.network_figure(activity, chosen, colours, unit)
         charts.show(fig, key="network_chart", data=chosen[["team_a", "team_b", "weight"]],
                     title=f"Team network, {name.lower()}",
                     alt=f"Network of teams linked by {name.lower()}: " + "; ".join(
                         f"{r.team_a}–{r.team_b} {r.weight:g}" for r in chosen.head(12).itertuples()))
     with right:
-        matrix, fig = figures.matrix_figure(activity, chosen, name, chosen_names)
+        matrix, fig = collaboration_figures.matrix_figure(activity, chosen, name, chosen_names)
         charts.show(fig, key="matrix_chart", data=matrix.reset_index(names="team"), title=matrix_title,
                     alt=f"Team-by-team matrix of {name.lower()}.")
     st.caption(f"Links: {meaning}. Circles sized by commits in the period; lines and cells by {unit}. "
                f"{theme.TEAM_COLOUR_RULE}. " + ("The matrix has a row for each team chosen." if chosen_names else
                                                  "The matrix puts teams that link most among themselves together (boxed)."))
 else:
-    pairs = figures.strongest_pairs(chosen)
-    charts.show(figures.pairs_figure(pairs, unit), key="pairs_chart", data=pairs,
+    pairs = collaboration_figures.strongest_pairs(chosen)
+    charts.show(collaboration_figures.pairs_figure(pairs, unit), key="pairs_chart", data=pairs,
                 title=f"Strongest team pairs, {name.lower()}",
                 alt=f"The {len(pairs)} pairs of teams most linked by {name.lower()}: " + "; ".join(
                     f"{r.pair} {r.weight:g}" for r in pairs.itertuples()))
@@ -118,25 +118,25 @@ if many and not chosen.empty:
         "Team in the middle", ranked, index=ranked.index(busiest), format_func=names.get, key="centre",
         bind="query-params", help="First shown: the team with the most links.")
     partners = network.partners(g, centre)
-    charts.show(figures.ego_figure(activity, chosen, colours, centre, unit), key="ego_chart",
+    charts.show(collaboration_figures.ego_figure(activity, chosen, colours, centre, unit), key="ego_chart",
                 data=chosen[(chosen.team_a_id == centre) | (chosen.team_b_id == centre)][["team_a", "team_b", "weight"]],
                 title=f"Links of {names[centre]}, {name.lower()}",
                 alt=f"{names[centre]} and the teams it is most linked to by {name.lower()}: " + "; ".join(
-                    f"{g.nodes[p]['label']} {w:g}" for p, w in partners[:figures.PARTNERS]))
+                    f"{g.nodes[p]['label']} {w:g}" for p, w in partners[:collaboration_figures.PARTNERS]))
     st.caption(f"{plain(names[centre])} is linked to {counted(len(partners), 'team')}"
-               + (f"; the {figures.PARTNERS} strongest are drawn, clockwise from the top" if len(partners) > figures.PARTNERS
+               + (f"; the {collaboration_figures.PARTNERS} strongest are drawn, clockwise from the top" if len(partners) > collaboration_figures.PARTNERS
                   else ", strongest at the top, then clockwise") + f". The number in each circle: {unit}.")
 
     st.subheader("Every pair of teams", anchor=False)
-    matrix, fig = figures.matrix_figure(activity, chosen, name, chosen_names)
+    matrix, fig = collaboration_figures.matrix_figure(activity, chosen, name, chosen_names)
     charts.show(fig, key="matrix_chart", data=matrix.reset_index(names="team"), title=matrix_title,
                 alt=f"Team-by-team matrix of {name.lower()}.")
     st.caption(f"Cells: {unit} linking the two teams. " + (
         "A row for each team chosen, against the teams it is linked to, most linked first." if chosen_names else
         "Teams that link most among themselves are put together, each group boxed; within a group, the most linked "
         "team first."))
-if len(chosen) > figures.MAX_EDGES and not many:
-    st.caption(f"The network draws the {figures.MAX_EDGES} strongest of {len(chosen):,} links; the matrix and the "
+if len(chosen) > collaboration_figures.MAX_EDGES and not many:
+    st.caption(f"The network draws the {collaboration_figures.MAX_EDGES} strongest of {len(chosen):,} links; the matrix and the "
                "chart's data export hold them all.")
 
 st.subheader("Where each team's people worked", anchor=False)
@@ -146,7 +146,7 @@ shown = flows[flows.home_team_id != flows.repo_team_id] if only_outside else flo
 if shown.empty:
     st.caption("Nobody worked in another team's repositories in this period.")
 else:
-    fig = figures.flows_figure(shown, colours)
+    fig = collaboration_figures.flows_figure(shown, colours)
     charts.show(fig, key="flows_chart", data=shown[["home_team", "repo_team", "people", "contributions"]],
                 title="Where each team's people worked",
                 alt="Flows of contributions from each home team (left) to the team owning the repository (right).")
@@ -156,8 +156,8 @@ else:
                "co-authorships. People with no membership on the day count for the team owning most of their work "
                f"({int(shown.people_inferred.sum()):,} such person-flows here).{grouped}")
 
-repos = query("cross_team_repositories", **f.params())
-projects = query("cross_team_projects", **f.params())
+repos = query("cross_team_repositories", **f.params()).fillna({"projects": ""})
+projects = query("cross_team_projects", **f.params()).fillna({"partners": ""})
 number = st.column_config.NumberColumn
 tab_repos, tab_projects = st.tabs([f"Cross-team repositories ({len(repos):,})", f"Cross-team projects ({len(projects):,})"])
 with tab_repos:
@@ -210,22 +210,22 @@ charts.table("Key-person risk", risky, hide_index=True, column_order=columns if 
 st.subheader("Newcomers and retention", anchor=False)
 quarterly = data.query("team_people_quarterly", **f.params())
 if not quarterly.empty:
-    charts.show(figures.newcomers_figure(quarterly, colours, f.period.start, f.period.end), key="newcomers_chart",
+    charts.show(collaboration_figures.newcomers_figure(quarterly, colours, f.period.start, f.period.end), key="newcomers_chart",
                 data=quarterly, title="Newcomers by team",
                 alt="People contributing for each team for the first time, per quarter.")
-    charts.show(figures.retention_figure(quarterly, colours, f.period.start, f.period.end), key="retention_chart",
+    charts.show(collaboration_figures.retention_figure(quarterly, colours, f.period.start, f.period.end), key="retention_chart",
                 data=quarterly, title="Retention by team",
                 alt="Share of each team's people active in a quarter who were active the quarter before.")
     notes = ["Newcomers: people contributing for a team for the first time. Still active: the share of a team's "
              "people in one quarter who were active for it the quarter before."]
     if figures.folded(quarterly, colours):
         notes.append(figures.FOLDED_NOTE + " Retention, a rate, is drawn for the teams with a colour only.")
-    if figures.part_quarters(quarterly.quarter, f.period.start, f.period.end):
+    if collaboration_figures.part_quarters(quarterly.quarter, f.period.start, f.period.end):
         notes.append("Hatched bars and hollow points: a quarter the period covers only in part.")
     st.caption(" ".join(notes))
 
 with st.expander("Analyst detail: network measures", icon=":material/query_stats:"):
-    g_measures, summary = figures.network_measures(activity, chosen)
+    g_measures, summary = collaboration_figures.network_measures(activity, chosen)
     linked, n_linked = measure("teams_linked", link=link)
     selected, n_selected = measure("teams_selected")
     st.markdown(
@@ -250,9 +250,9 @@ with st.expander("Analyst detail: network measures", icon=":material/query_stats
         "strength": number("Strength", format="localized"),
         "degree_centrality": number("Degree centrality", format="%.2f"),
         "betweenness": number("Betweenness", format="%.3f"), "component_size": number("Group size")})
-    trend = figures.strength_by_year(f.period.end, f.teams, link)
+    trend = collaboration_figures.strength_by_year(f.period.end, f.teams, link)
     if trend.year.nunique() > 1:
-        charts.show(figures.trend_figure(trend, colours, name), key="network_trend_chart", data=trend,
+        charts.show(collaboration_figures.trend_figure(trend, colours, name), key="network_trend_chart", data=trend,
                     title="Network strength by year", alt="Each team's total link weight by financial year.")
         notes = ["Each team's strength by financial year."]
         if trend.part_year.any():

@@ -40,15 +40,15 @@ TEMPLATE_NAME = "nhs"
 
 
 # How team_colours chooses, for captions: the measure is team_list's colour_slot.
-TEAM_COLOUR_RULE = (f"The {len(CATEGORICAL)} teams with the most commits to their repositories (all time) keep "
-                    "one colour each on every page, as do teams chosen in the sidebar; other teams are grey")
+TEAM_COLOUR_RULE = (f"The {len(CATEGORICAL)} teams whose people made the most commits (all time) keep one colour "
+                    "each on every page, as do teams chosen in the sidebar; other teams are grey")
 
 
 def team_colours(teams, selected=()) -> dict[str, str]:
     """Colour per team short name: one team, one colour, on every chart and page.
 
-    `teams` has team_id, short_name and colour_slot (the query team_list: teams ranked by commits
-    to their repositories, all time). The first len(CATEGORICAL) teams keep the colour of their
+    `teams` has team_id, short_name and colour_slot (the query team_list: teams ranked by the
+    commits their people made, all time). The first len(CATEGORICAL) teams keep the colour of their
     rank wherever they appear; every other team is grey (UNMAPPED). With teams chosen (`selected`,
     team ids), chosen teams outside the top take the colours of top teams not chosen, by rank, as
     far as they go (a top team whose colour is taken turns grey), so each chosen team can be told

@@ -206,6 +206,14 @@ def test_newcomers_and_retention_by_quarter(con):
     assert alpha_q2.retention_pct == 100.0
 
 
+def test_teams_are_ranked_for_their_colours_by_the_commits_their_people_made(con):
+    teams = queries.run(con, "team_list")
+    # Beta's people made six commits (B's 3, C's 7 and 8 after the merger, D's 9 to 11), Alpha's
+    # five (1, 2, 4, 5 and E's 12, as A), Gamma's one (6); the bot's is not counted.
+    assert dict(zip(teams.team_id, teams.commits_all_time)) == {"alpha": 5, "beta": 6, "gamma": 1}
+    assert dict(zip(teams.team_id, teams.colour_slot)) == {"beta": 0, "alpha": 1, "gamma": 2}
+
+
 def test_network_measures_on_a_graph_worked_out_by_hand():
     teams = pd.DataFrame({"team_id": list("abcde"), "team": list("ABCDE"), "commits": [10, 20, 30, 5, 1]})
     links = pd.DataFrame({"team_a_id": ["a", "b", "a", "c"], "team_b_id": ["b", "c", "c", "d"], "weight": [2, 1, 1, 1]})
@@ -241,10 +249,10 @@ def test_teams_are_ordered_in_groups_that_link_among_themselves():
 
 
 def test_the_matrix_shows_every_team_in_its_group_and_boxes_the_groups():
-    from dashboard import figures
+    from dashboard import collaboration_figures
 
     teams, links = two_groups()
-    matrix, fig = figures.matrix_figure(teams, links, "Shared people")
+    matrix, fig = collaboration_figures.matrix_figure(teams, links, "Shared people")
     assert list(matrix.index) == list(matrix.columns) == list("CABDEFG")
     assert matrix.loc["C", "D"] == matrix.loc["D", "C"] == 1 and matrix.loc["G"].sum() == 0
     assert list(fig.data[0].y) == list("CABDEFG") and fig.layout.yaxis.dtick == fig.layout.xaxis.dtick == 1
@@ -253,18 +261,18 @@ def test_the_matrix_shows_every_team_in_its_group_and_boxes_the_groups():
 
 
 def test_around_one_team_draws_its_strongest_links_with_their_weights():
-    from dashboard import figures
+    from dashboard import collaboration_figures
 
     teams, links = two_groups()
-    fig = figures.ego_figure(teams, links, {"C": "#0072B2"}, "c", "people")
+    fig = collaboration_figures.ego_figure(teams, links, {"C": "#0072B2"}, "c", "people")
     nodes = next(t for t in fig.data if t.mode == "markers+text")
     assert list(nodes.text) == ["A", "B", "D"]  # strongest first
     written = next(t for t in fig.data if t.mode == "text")
     assert list(written.text) == ["5", "5", "1"]
     assert "C" in fig.layout.annotations[0].text
-    pairs = figures.strongest_pairs(links, 2)
+    pairs = collaboration_figures.strongest_pairs(links, 2)
     assert list(pairs.pair) == ["A and B", "A and C"] and list(pairs.weight) == [5, 5]
-    bars = figures.pairs_figure(pairs, "people").data[0]
+    bars = collaboration_figures.pairs_figure(pairs, "people").data[0]
     assert list(bars.y) == ["A and B", "A and C"] and list(bars.text) == ["5", "5"]
 
 
@@ -453,12 +461,12 @@ def test_results_stored_for_each_period_equal_the_analyses_run_live(demo_db_mast
 def test_strength_by_year_matches_the_network_measures_of_each_year(demo_db, monkeypatch):
     import streamlit as st
 
-    from dashboard import figures
+    from dashboard import collaboration_figures
 
     monkeypatch.setenv("DSA_DB", str(demo_db))
     st.cache_data.clear()
     end = dt.date(2026, 9, 30)
-    trend = figures.strength_by_year(end, (), "people")
+    trend = collaboration_figures.strength_by_year(end, (), "people")
     con = warehouse.open_read_only(demo_db)
     for year in range(2023, 2027):
         start = dt.date(year, 4, 1)

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analyses import queries
-from dashboard import data, figures
+from dashboard import collaboration_figures, data, figures
 from etl import config, warehouse
 from etl.demo import nhs_scale
 from publish import theme
@@ -102,8 +102,8 @@ def test_collaboration_of_forty_teams_ranks_pairs_centres_on_one_team_and_names_
     people = links[links.link == "people"].sort_values("weight", ascending=False)
     # First: the strongest pairs, strongest first.
     bars = charts[0]["data"][0]
-    assert bars["type"] == "bar" and len(bars["y"]) == figures.TOP_PAIRS
-    assert list(bars["x"]) == list(people.weight.head(figures.TOP_PAIRS))
+    assert bars["type"] == "bar" and len(bars["y"]) == collaboration_figures.TOP_PAIRS
+    assert list(bars["x"]) == list(people.weight.head(collaboration_figures.TOP_PAIRS))
     # Then the network round the team with the most links (then the greatest link weight), its
     # strongest links only.
     ends = pd.concat([people[["team_a", "weight"]].set_axis(["team", "weight"], axis=1),
@@ -112,7 +112,7 @@ def test_collaboration_of_forty_teams_ranks_pairs_centres_on_one_team_and_names_
     assert tuple(ranked.iloc[0]) != tuple(ranked.iloc[1])  # the busiest team is clear
     ego = next(c for c in charts if c["layout"].get("annotations"))
     assert ego["layout"]["annotations"][0]["text"].endswith(f"<b>{ranked.index[0]}</b>")
-    assert len(next(t for t in ego["data"] if t["mode"] == "markers+text")["text"]) == figures.PARTNERS
+    assert len(next(t for t in ego["data"] if t["mode"] == "markers+text")["text"]) == collaboration_figures.PARTNERS
     # And the matrix of every pair, every team named on both axes.
     matrix = next(c for c in charts if c["data"][0]["type"] == "heatmap")
     teams = set(activity.team) | set(people.team_a) | set(people.team_b)

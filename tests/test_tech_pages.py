@@ -180,3 +180,18 @@ def test_an_outdated_real_warehouse_says_how_to_upgrade_it(tmp_path, monkeypatch
     assert "lacks radar_moves" in at.error[0].value and "python -m etl refresh" in at.error[0].value
     build_tiny(db)  # any build adds the missing tables
     assert warehouse.missing_tables(db) == []
+
+
+def test_tables_of_collaboration_and_tech_stack_show_no_missing_values_or_raw_codes(demo_db, monkeypatch):
+    """A reader sees words: no None or nan in a text cell, no stage code such as proof_of_concept."""
+    stages = {s for (s,) in sql(demo_db, "SELECT stage FROM stages")}
+    for name in ("collaboration.py", "tech_stack.py"):
+        at = open_page(demo_db, monkeypatch, name)
+        assert at.dataframe, name
+        for table in at.dataframe:
+            text = table.value.select_dtypes(include=["object", "str"])
+            assert not text.isna().any().any(), (name, text.columns[text.isna().any()].tolist())
+            if "stage" in text or "current_stage" in text:
+                shown = set(text.get("stage", text.get("current_stage")))
+                assert shown and not shown & stages, (name, shown)
+        assert not any("(s)" in m.value for m in [*at.markdown, *at.caption]), name

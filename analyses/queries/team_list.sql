@@ -1,10 +1,10 @@
--- Teams for filters and legends, in a stable order, with their colour slot: their rank by commits to their repositories, all time.
--- (publish/theme.team_colours gives the first slots a colour each, on every page.)
+-- Teams for filters and legends, in a stable order, with their colour slot: their rank by the commits their people made, all time.
+-- (publish/theme.team_colours gives the first slots a colour each, on every page. The commits are read from the yearly
+-- table every build fills, so the list never reads the commits themselves.)
 
-WITH commits_all_time AS (                                             -- commits by people (not bots) to each team's repositories
-    SELECT repo_team_id AS team_id, count(*) AS commits
-    FROM commit_activity
-    WHERE NOT is_bot AND repo_team_id IS NOT NULL
+WITH commits_all_time AS (                                             -- commits by each team's people (not bots), every year
+    SELECT team_id, sum(commits) AS commits
+    FROM team_activity_yearly
     GROUP BY ALL
 )
 SELECT
