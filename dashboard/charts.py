@@ -56,13 +56,14 @@ def context(title: str, scope: str | None = None) -> exports.Context:
     f = filters.current()
     status = data.query("data_status").iloc[0]
     as_of = status.data_as_of.date()
+    names = [f.team_names.get(t, t) for t in f.teams] if scope is None else []
     if scope is None:
-        names = [f.team_names.get(t, t) for t in f.teams]
         text = exports.scope(names, f.period.label, f.period.start, f.period.end)
         file_scope = exports.file_scope(list(f.teams), f.period.key)
     else:
         text, file_scope = scope, f"as-of-{as_of:%Y-%m-%d}"
-    return exports.Context(title, text, file_scope, as_of, demo=status.contents == "demo", url=config.public_url())
+    return exports.Context(title, text, file_scope, as_of, demo=status.contents == "demo", url=config.public_url(),
+                           teams=tuple(names))
 
 
 def xlsx(data: pd.DataFrame, sheet: str = "data", about: exports.Context | None = None) -> bytes:
@@ -71,7 +72,9 @@ def xlsx(data: pd.DataFrame, sheet: str = "data", about: exports.Context | None 
     second sheet "About" says what the table is: title, scope, data date, source, demo mark."""
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        spreadsheet_safe(_for_excel(data)).to_excel(writer, sheet_name=_sheet_name(sheet), index=False)
+        name = _sheet_name(sheet)
+        name = "Data" if about is not None and name.lower() == "about" else name
+        spreadsheet_safe(_for_excel(data)).to_excel(writer, sheet_name=name, index=False)
         if about is not None:
             rows = pd.DataFrame(about.about(), columns=["About", "Value"])
             spreadsheet_safe(rows).to_excel(writer, sheet_name="About", index=False)
@@ -86,8 +89,12 @@ def csv(data: pd.DataFrame) -> bytes:
 
 
 def _sheet_name(title: str) -> str:
-    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", "-", title)[:31].strip("' ") or "data"
+    """A worksheet name Excel accepts: at most 31 characters (a longer title cut at a word, with an
+    ellipsis), none of []:*?/\\."""
+    name = re.sub(r"[\[\]:*?/\\]", "-", title).strip("' ")
+    if len(name) > 31:
+        name = name[:30].rsplit(" ", 1)[0].rstrip(" ,;·-") + "…"
+    return name or "data"
 
 
 def cached(builder):

@@ -43,7 +43,8 @@ class Context:
     title: the chart's or table's name. scope: who and when, e.g. "All teams · Last 12 months:
     1 Oct 2025 to 30 Sep 2026" (see `scope`). file_scope: the same for a file name,
     "all-teams_last-12-months". as_of: when the data was taken. demo: the warehouse holds the
-    synthetic demo data. url: the dashboard's public address (DSA_PUBLIC_URL), if set.
+    synthetic demo data. url: the dashboard's public address (DSA_PUBLIC_URL), if set. teams:
+    the names of the teams chosen, every one (the scope names the first few).
     """
     title: str
     scope: str
@@ -51,6 +52,7 @@ class Context:
     as_of: dt.date
     demo: bool = False
     url: str | None = None
+    teams: tuple[str, ...] = ()
 
     @property
     def subtitle(self) -> str:
@@ -66,8 +68,10 @@ class Context:
 
     def about(self) -> list[tuple[str, str]]:
         """The rows of a workbook's About sheet: what the data is, for whom, when, from where."""
-        rows = [("Title", self.title), ("Scope", self.scope), ("Data as of", day(self.as_of)),
-                ("Source", self.source.removeprefix("Source: "))]
+        rows = [("Title", self.title), ("Scope", self.scope)]
+        if len(self.teams) > TEAMS_NAMED:
+            rows.append(("Teams", ", ".join(self.teams)))
+        rows += [("Data as of", day(self.as_of)), ("Source", SOURCE.removeprefix("Source: "))]
         if self.url:
             rows.append(("Dashboard", self.url))
         if self.demo:
@@ -75,7 +79,7 @@ class Context:
         return rows
 
     def with_title(self, title: str) -> Context:
-        return Context(title, self.scope, self.file_scope, self.as_of, self.demo, self.url)
+        return Context(title, self.scope, self.file_scope, self.as_of, self.demo, self.url, self.teams)
 
 
 def scope(team_names: list[str], period_label: str, start: dt.date, end: dt.date) -> str:

@@ -84,6 +84,7 @@ class Report:
 
 
 MATRIX_TEAMS = 12  # more teams than this: the strongest pairs as a table, not a matrix
+CHART_TEAMS = 15   # more teams than this: a chart by team shows this many, the rest added up
 PRINT_WIDTH = 900  # CSS pixels a chart is drawn at for print; the page shows it at its width (about 690)
 
 
@@ -221,6 +222,21 @@ def headline_figures(con, start: dt.date, end: dt.date) -> list[tuple[metrics.Me
     return [(metrics.get(key), metrics.value(key, run, start, end)) for key in HEADLINES]
 
 
+def _top_teams(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, str]:
+    """`frame` (rows per team) kept to the CHART_TEAMS teams of most `measure`, the first at the
+    top of a horizontal chart, and a note saying what the others add up to: a chart of forty teams
+    would not fit a page, and their sum as one bar would dwarf every team shown."""
+    totals = frame.groupby("team")[measure].sum().sort_values(ascending=False)
+    if len(totals) <= CHART_TEAMS:
+        return frame, ""
+    kept = list(totals.index[:CHART_TEAMS])
+    rest = len(totals) - CHART_TEAMS
+    order = {team: i for i, team in enumerate(kept)}
+    shown = frame[frame.team.isin(kept)].sort_values("team", key=lambda t: t.map(order), ascending=False)
+    return shown, (f"; the {CHART_TEAMS} teams with the most {measure} are shown, the other {rest} have "
+                   f"{totals.iloc[CHART_TEAMS:].sum():,.0f} {measure} between them")
+
+
 def _headlines(con, period) -> str:
     figures = headline_figures(con, period["date_from"], period["date_to"])
     return ("<section id='numbers'><h2>The year in numbers</h2><div class='cards'>"
@@ -271,14 +287,15 @@ def _tech(con, period, figures: _Figures) -> str:
     out = ["<section id='tech'><h2>Tech stack</h2>"]
     if not languages.empty:
         shown, colours = theme.top_with_other(languages, "language", "repositories")
-        shown = shown.groupby(["team", "language"], as_index=False).repositories.sum()
+        shown, teams_note = _top_teams(shown.groupby(["team", "language"], as_index=False).repositories.sum(),
+                                       "repositories")
         fig = px.bar(shown, x="repositories", y="team", color="language", orientation="h",
                      color_discrete_map=colours, category_orders={"language": list(colours)},
                      labels={"team": "", "repositories": "Repositories", "language": "Language"})
         fig.update_layout(barmode="stack", height=120 + 40 * shown.team.nunique(), legend_title_text="")
         out.append("<div class='keep'><p>Languages of the repositories each team worked on (a repository counts "
-                   "for each language that is at least 10% of its code).</p>" + figures.div(fig, "Languages by team")
-                   + "</div>")
+                   f"for each language that is at least 10% of its code){teams_note}.</p>"
+                   + figures.div(fig, "Languages by team") + "</div>")
     if not new.empty:
         grouped = new.groupby("package").agg(teams=("team", lambda t: ", ".join(sorted(set(t)))),
                                              first=("first_used", "min")).reset_index().sort_values("first")
@@ -410,7 +427,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 1
 th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #D8DDE0; vertical-align: top; }
 th { background: #E8EDEE; }
 figure { margin: 8px 0 16px; break-inside: avoid; }
-figure img { display: block; width: 100%; height: auto; }
+figure img { display: block; max-width: 100%; max-height: 240mm; margin: 0 auto; }
 article, .keep, .card, tr { break-inside: avoid; }
 h2, h3, summary { break-after: avoid; }
 thead { display: table-header-group; }

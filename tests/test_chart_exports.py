@@ -186,6 +186,24 @@ def test_many_teams_are_shortened_and_file_names_stay_short():
     assert subtitle == f"{exports.teams_phrase(names * 8)} · FY 2026/27 (to date): 1 Apr 2026 to 30 Sep 2026"
 
 
+def test_a_workbook_about_sheet_lists_every_team_chosen_and_the_address(tmp_path):
+    names = ("AI Imaging", "AI Skunkworks", "Analytics Unit", "DS Hub", "DC London")
+    about = context(title="Projects reaching each stage by lead team", teams=names,
+                    scope=exports.scope(list(names), "All time", dt.date(2021, 1, 4), dt.date(2026, 9, 30)),
+                    url="https://insights.example.nhs.uk")
+    book = openpyxl.load_workbook(io.BytesIO(charts.xlsx(pd.DataFrame({"Team": ["DS Hub"]}), about.title, about)))
+    assert book.sheetnames == ["Projects reaching each stage…", "About"]  # Excel's 31 characters, cut at a word
+    rows = [(r[0].value, r[1].value) for r in book["About"].iter_rows(min_row=2)]
+    assert rows == [("Title", "Projects reaching each stage by lead team"),
+                    ("Scope", "AI Imaging, AI Skunkworks, Analytics Unit and 2 more teams · All time: 4 Jan 2021 to "
+                              "30 Sep 2026"),
+                    ("Teams", ", ".join(names)), ("Data as of", AS_OF),
+                    ("Source", "Assembly Insights, NHS England Data Science Assembly"),
+                    ("Dashboard", "https://insights.example.nhs.uk"), (exports.DEMO_MARK, exports.DEMO_NOTE)]
+    named_about = openpyxl.load_workbook(io.BytesIO(charts.xlsx(pd.DataFrame({"a": [1]}), "About", about)))
+    assert named_about.sheetnames == ["Data", "About"]
+
+
 def test_chart_data_is_headed_in_words_without_internal_ids():
     data = pd.DataFrame({"team_id": ["a"], "team": ["AI Imaging"], "project_id": ["p"], "person_key": ["k"],
                          "colour_slot": [1], "commits_12m": [3], "repo_team": ["DS Hub"], "team_a": ["x"],

@@ -310,3 +310,17 @@ def test_with_many_teams_the_report_lists_the_strongest_pairs_instead_of_a_matri
     assert len(rows) == 15 and shared == sorted(shared, reverse=True) and shared[0] == links.weight.max()
     assert rows[0][2] == f"{links.weight.max():,}"  # thousands separated
     assert "1 connected group of teams" in html and "group(s)" not in html
+
+
+def test_a_chart_by_team_shows_the_fifteen_largest_and_says_what_the_rest_add_up_to():
+    frame = pd.DataFrame({"team": [f"Team {i:02d}" for i in range(40) for _ in range(2)],
+                          "language": ["Python", "R"] * 40,
+                          "repositories": [n for i in range(40) for n in (i + 1, 1)]})
+    shown, note = report._top_teams(frame, "repositories")
+    assert shown.team.nunique() == 15 and shown.team.iloc[-1] == "Team 39"  # the largest last: at the top of the bars
+    assert set(shown.team) == {f"Team {i:02d}" for i in range(25, 40)}
+    rest = sum(i + 2 for i in range(25))
+    assert note == f"; the 15 teams with the most repositories are shown, the other 25 have {rest:,} repositories between them"
+    small = frame[frame.team.isin(["Team 01", "Team 02"])]
+    kept, note = report._top_teams(small, "repositories")
+    assert kept.equals(small) and note == ""
