@@ -1,8 +1,9 @@
 """The shared filters: teams and period, in the sidebar and in the URL.
 
 The widgets live in app.py's frame, so they keep their values across page switches, and
-they are bound to query parameters (`?team=ai-skunkworks&team=dc-london&period=fy-2025-26`)
-so that a copied link reproduces the view.
+their choices live in the URL by id (`?team=ai-skunkworks&team=dc-london&period=fy-2025-26`)
+so that a copied link reproduces the view, whatever the teams are called by then. read_link
+and write_link do the same for a page's own choice of a project or a year.
 """
 from __future__ import annotations
 
@@ -49,9 +50,8 @@ def sidebar(teams: pd.DataFrame, periods: list[Period], team_names: pd.DataFrame
     names = dict(zip(teams.team_id, teams.short_name))
     by_key = {p.key: p for p in periods}
     default = periods[0].key
-    aliases = {}
-    for source in ([team_names] if team_names is not None else []) + [teams[["team_id", "name"]], teams[["team_id", "short_name"]]]:
-        aliases |= dict(zip(source.iloc[:, 1], source.iloc[:, 0]))
+    aliases = {} if team_names is None else dict(zip(team_names.name, team_names.team_id))  # earlier names first,
+    aliases |= dict(zip(teams.name, teams.team_id)) | dict(zip(teams.short_name, teams.team_id))  # today's win
     read_link("team", names, multiple=True, aliases=aliases, what="team", fallback="all teams")
     read_link("period", {p.key: p.label for p in periods}, find=lambda name: getattr(find_period(periods, name), "key", None),
               default=default, what="period", fallback=by_key[default].label)
@@ -83,7 +83,7 @@ def sidebar(teams: pd.DataFrame, periods: list[Period], team_names: pd.DataFrame
 # own bound widgets), and the widget keeps its value: the next write puts them back.
 
 _WRITTEN = "_link_written"   # session state: what each key last put in the URL
-_NOTICE = "_link_notice_"    # session state, per key: (notice, the value it explains)
+_NOTICE = "_link_notice_"    # session state, per key: the notice, the value it explains, the page it is for
 
 
 def _in_url(key: str) -> tuple[str, ...] | None:

@@ -190,10 +190,10 @@ def project_submission(teams: pd.DataFrame, taken: dict[str, str] | None = None)
     st.markdown("Describe a project and check it. If it passes, download its record and add it to "
                 "`data/projects/` in a pull request; the next refresh loads it.")
     summary = st.empty()  # the error summary, once the record is checked
-    slots: dict[str, list] = {}
+    slots: dict[str, object] = {}  # room under each field for its error message
 
-    def beside(where, key: str) -> None:  # room under a field for its error message
-        slots.setdefault(key, []).append(where.empty())
+    def beside(where, key: str) -> None:
+        slots[key] = where.empty()
 
     def text(where, path: str, key: str, *, area: bool = False, placeholder: str | None = None) -> None:
         widget = where.text_area if area else where.text_input
@@ -307,7 +307,7 @@ ERROR_STYLE = """<style>  /* dashboard.forms */
 </style>"""
 
 
-def _show_errors(errors: list[tuple[str, str]], summary, slots: dict[str, list]) -> None:
+def _show_errors(errors: list[tuple[str, str]], summary, slots: dict[str, object]) -> None:
     """GOV.UK's error summary in `summary`, each problem a link to its field, and each field's
     problems under it, its box marked with a red bar."""
     order = list(WIDGETS.values())
@@ -317,9 +317,9 @@ def _show_errors(errors: list[tuple[str, str]], summary, slots: dict[str, list])
     items = "".join(f'<li><a href="#error-{key}">{html.escape(message)}</a></li>' for key, message in errors)
     summary.html(f'{style}<div class="ai-error-summary" role="alert" aria-labelledby="error-summary-title">'
                  f'<h2 id="error-summary-title">There is a problem</h2><ul>{items}</ul></div>')
-    for key, slot_list in slots.items():
+    for key, slot in slots.items():
         mine = [message for k, message in errors if k == key]
         if mine:
-            slot_list[0].html(f'<p class="ai-field-error" id="error-{key}">'
+            slot.html(f'<p class="ai-field-error" id="error-{key}">'
                               + "<br>".join(f'<span class="ai-hidden">Error: </span>{html.escape(m)}' for m in mine)
                               + "</p>")

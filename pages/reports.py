@@ -25,8 +25,8 @@ default = next((p.key for p in years if p.start == default_start), years[0].key)
 # The URL names the year by its key (fy-2024-25); links by label, made before, still work.
 filters.read_link("report_year", {k: p.label for k, p in by_key.items()}, default=default, what="financial year",
                   find=lambda name: getattr(periods.find(years, name), "key", None), fallback=by_key[default].label)
-chosen = by_key[st.selectbox("Financial year", list(by_key), format_func=lambda k: by_key[k].label,
-                             index=list(by_key).index(default), key="report_year",
+st.session_state.setdefault("report_year", default)  # a default given as index would clash with the link's
+chosen = by_key[st.selectbox("Financial year", list(by_key), format_func=lambda k: by_key[k].label, key="report_year",
                              help="April to March. The default is the last complete financial year.")]
 filters.write_link("report_year", chosen.key, default=default)
 st.markdown(f"Headline numbers, projects started, moved on and deployed, the pathway funnel, tech-stack changes, "
@@ -56,8 +56,8 @@ first = operational[0] if operational else next(iter(titles))
 # The URL names the project by its id; links by title, made before, still work.
 filters.read_link("case_project", titles, aliases={t: i for i, t in titles.items()}, default=first, what="project",
                   where=" among the chosen teams' projects" if f.teams else "", fallback=titles[first])
-project_id = st.selectbox("Project", list(titles), format_func=titles.get, index=list(titles).index(first),
-                          key="case_project")
+st.session_state.setdefault("case_project", first)
+project_id = st.selectbox("Project", list(titles), format_func=titles.get, key="case_project")
 filters.write_link("case_project", project_id, default=first)
 filters.show_notices(("report_year", "case_project"), "reports")
 st.caption("One page from the project record: summary, impact, journey through the pathway, governance, outputs "

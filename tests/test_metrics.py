@@ -93,7 +93,8 @@ def test_the_reports_headline_figures_are_the_dashboards(demo_db, monkeypatch):
 
 def test_pages_show_each_measures_definition_where_the_figure_is(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch)
-    notes = {name: note for name, _, note in html_text.rows("".join(h.value for h in at.html), "Headline figures")[0]}
+    # name, value, (the change against the period before,) what it counts
+    notes = {row[0]: row[-1] for row in html_text.rows("".join(h.value for h in at.html), "Headline figures")[0]}
     for key in ("projects", "active_repositories", "contributors", "teams_selected"):
         assert notes[metrics.get(key).name] == metrics.get(key).definition
     at.switch_page(page("collaboration.py")).run()
