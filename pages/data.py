@@ -106,7 +106,8 @@ else:
     last = history.iloc[0]
     st.markdown(f"**{count(len(history), 'run')}** recorded"
                 + (f" (the latest {len(history):,})" if len(history) == 200 else "")
-                + f"; the last {'succeeded' if last.status == 'succeeded' else 'was ' + str(last.status)}, "
+                + f"; {'it' if len(history) == 1 else 'the last'} "
+                  f"{'succeeded' if last.status == 'succeeded' else 'was ' + str(last.status)}, "
                   f"on {day(last.started_at)} at {last.started_at:%H:%M}, in {last.seconds:,.1f} seconds.")
     shown = history.assign(status=history.status.str.capitalize())
     charts.table("Run history", shown, hide_index=True, placeholder="",  # runs from before a count was kept

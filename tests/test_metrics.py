@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 
 import pytest
@@ -121,7 +122,8 @@ def test_the_repositories_page_counts_active_repositories_as_the_overview_does(d
     overview = headline(at)["Active repositories"]
     at.switch_page(page("repositories.py")).run()
     assert not at.exception
-    shown = {m.label: m.value for m in at.metric}
-    assert shown["Active repositories"] == f"{overview:,}"
+    sentence = next(h.value for h in at.html if 'class="ai-answer"' in h.value)  # the page's answer, first
+    assert re.search(r">(\S+) of the ", sentence).group(1) == f"{overview:,}"
+    assert metrics.get("active_repositories").definition in html.unescape(sentence)
     listed = at.dataframe[0].value
     assert (listed.commits > 0).sum() == overview  # the page's own table agrees with the measure
