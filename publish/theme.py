@@ -186,9 +186,11 @@ def for_browser(fig: go.Figure) -> go.Figure:
         return fig
     reserve_margins(fig)
     _write_out_template(fig)
-    inert_text(fig)
+    _inert_axes(fig)
     specs = [trace.to_plotly_json() for trace in fig.data]
     for trace, spec in zip(fig.data, specs):
+        for path, value in _text_values(spec):
+            trace[path] = value  # data values drawn as text, not markup (see _text_values)
         for path, value in _numeric_arrays(spec):
             trace[path] = None  # Plotly ignores setting a value equal to the current one
             trace[path] = value.tolist()
@@ -291,15 +293,9 @@ _DATA_TEXT = {"x", "y", "z", "text", "hovertext", "labels", "parents", "ids", "c
               "theta", "dimensions"}
 
 
-def inert_text(fig: go.Figure) -> go.Figure:
-    """Data values drawn as text, not markup: Plotly reads `<a href=...>`, `<b>` and the like in
-    labels, hover text and tick labels, so a package or team named with a tag would become a link.
-    `<` and `>` in data values become `&lt;` and `&gt;`, which Plotly shows as the characters.
-    Category orders and tick texts are escaped the same way, so they still match."""
-    for trace in fig.data:
-        spec = trace.to_plotly_json()
-        for path, value in _text_values(spec):
-            trace[path] = value
+def _inert_axes(fig: go.Figure) -> None:
+    """Category orders and tick texts escaped as _text_values escapes the data they name, so they
+    still match."""
     for name in fig.layout:
         axis = fig.layout[name]
         if name.startswith(("xaxis", "yaxis")) and axis is not None:
@@ -307,7 +303,6 @@ def inert_text(fig: go.Figure) -> go.Figure:
                 values = getattr(axis, attr, None)
                 if values is not None and any(isinstance(v, str) and ("<" in v or ">" in v) for v in values):
                     setattr(axis, attr, [_escape_tags(v) for v in values])
-    return fig
 
 
 def _escape_tags(value):
@@ -315,7 +310,9 @@ def _escape_tags(value):
 
 
 def _text_values(spec: dict, path: tuple = ()):
-    """(path, escaped values) for each data attribute of a trace holding text with `<` or `>`."""
+    """(path, escaped values) for each data attribute of a trace holding text with `<` or `>`.
+    Plotly reads `<a href=...>`, `<b>` and the like in labels, hover text and tick labels, so a
+    package or team named with a tag would become a link; `&lt;` and `&gt;` show the characters."""
     for key, value in spec.items():
         if isinstance(value, dict):
             yield from _text_values(value, (*path, key))

@@ -48,3 +48,21 @@ def make(kind: str, path: Path) -> Path:
     elif kind != "missing":
         raise ValueError(kind)
     return path
+
+
+def damaged_beyond_its_catalogue(path: Path) -> Path:
+    """The small warehouse with one data block of `commits.sha` zeroed: opening the file and its
+    catalogue work, and the damage shows only when a query reads that block."""
+    small_warehouse.build(path)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        blocks = con.execute("SELECT DISTINCT block_id FROM pragma_storage_info('commits') "
+                             "WHERE column_name = 'sha' AND block_id >= 0").fetchall()
+        size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    finally:
+        con.close()
+    data = bytearray(path.read_bytes())
+    start = 3 * 4096 + blocks[0][0] * size  # after the file's three 4 KiB headers; 8 bytes of checksum first
+    data[start + 8: start + size] = bytes(size - 8)
+    path.write_bytes(bytes(data))
+    return path

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from etl import config, warehouse
-from tests import broken_warehouses, small_warehouse
+from tests import broken_warehouses
 from tests.broken_warehouses import KINDS, OLDER
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARNING|ERROR) ")
@@ -171,16 +171,7 @@ def test_the_run_log_of_an_older_warehouse_is_kept_by_the_rebuild(masters, tmp_p
 
 def test_a_warehouse_damaged_beyond_its_catalogue_fails_in_one_line(tmp_path):
     """Damage that opening the file does not reach (DuckDB reads a block when a query needs it)."""
-    db = small_warehouse.build(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(db), read_only=True)
-    blocks = con.execute("SELECT DISTINCT block_id FROM pragma_storage_info('commits') "
-                         "WHERE column_name = 'sha' AND block_id >= 0").fetchall()
-    size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
-    con.close()
-    data = bytearray(db.read_bytes())
-    start = 3 * 4096 + blocks[0][0] * size  # after the file's three 4 KiB headers; 8 bytes of checksum first
-    data[start + 8: start + size] = bytes(size - 8)
-    db.write_bytes(bytes(data))
+    db = broken_warehouses.damaged_beyond_its_catalogue(tmp_path / "w.duckdb")
     warehouse.examine(db)  # the catalogue is intact: the damage shows only when the commits are read
     line = one_line_failure(etl("report", "--out", str(tmp_path / "r.html"), "--db", str(db)))
     assert line.startswith(f"{db} cannot be read, the file is damaged or incomplete (")

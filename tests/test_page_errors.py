@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analyses import vocabulary
 from etl import config, warehouse
-from tests import broken_warehouses, small_warehouse
-
-PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
-ENTRY = config.ROOT / "tests" / "app_entry.py"
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+from tests import broken_warehouses
+from tests.test_pages import ENTRY, PAGES, fresh_caches  # noqa: F401 (fresh_caches: autouse fixture)
 
 
 def app(db, monkeypatch, page: str | None = None, **env) -> AppTest:
@@ -97,16 +85,7 @@ def test_dsa_db_in_a_folder_that_cannot_be_made_is_one_error(tmp_path, monkeypat
 
 def test_damage_a_page_meets_is_one_error(tmp_path, monkeypatch):
     """Damage that opening the file does not reach: DuckDB reads a block when a query needs it."""
-    db = small_warehouse.build(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(db), read_only=True)
-    blocks = con.execute("SELECT DISTINCT block_id FROM pragma_storage_info('commits') "
-                         "WHERE column_name = 'sha' AND block_id >= 0").fetchall()
-    size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
-    con.close()
-    data = bytearray(db.read_bytes())
-    start = 3 * 4096 + blocks[0][0] * size  # after the file's three 4 KiB headers; 8 bytes of checksum first
-    data[start + 8: start + size] = bytes(size - 8)
-    db.write_bytes(bytes(data))
+    db = broken_warehouses.damaged_beyond_its_catalogue(tmp_path / "w.duckdb")
     at = app(db, monkeypatch)
     assert the_error(at).startswith(f"{db} cannot be read, the file is damaged or incomplete (Corrupt database file: ")
     assert at.title  # the frame read what it needed; the page met the damage

@@ -42,8 +42,13 @@ class Summary:
     read: int = 0           # of those, read this run (new, or changed)
     commits_added: int = 0
     removed: int = 0        # repositories of earlier runs no longer found
-    skipped: Counter = field(default_factory=Counter)  # kind -> folders or clones not loaded
+    skips: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (kind, message), not loaded
     problems: int = 0       # the source's data_problems rows after the run
+
+    @property
+    def skipped(self) -> Counter:
+        """How many folders or clones were not loaded, by kind of reason."""
+        return Counter(kind for kind, _ in self.skips.values())
 
     def line(self) -> str:
         why = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(self.skipped.items()))
@@ -66,6 +71,7 @@ def update(con, cfg: source_config.SourcesConfig, people: People, outcome, *, in
     load.save_rows(con, "data_problems", list(run.problems.values()), replace=True)
     run.summary.problems = db.scalar(con, "SELECT count(*) FROM data_problems WHERE source = 'git'")
     outcome.git = run.summary
+    outcome.clones_skipped = run.summary.skips  # counted in the run's last line and etl_runs
     log.info("git: %s", run.summary.line())
     return run.summary
 
@@ -130,8 +136,7 @@ class _Run:
 
     def skip(self, subject: str, kind: str, message: str) -> None:
         log.warning("git: %s: %s", subject, message)
-        self.summary.skipped[kind] += 1
-        self.outcome.clones_skipped[subject] = (kind, message)
+        self.summary.skips[subject] = (kind, message)
         self.problem(subject, kind, message)
 
     def problem(self, subject: str, kind: str, message: str, detail: str = "") -> None:
