@@ -96,7 +96,7 @@ def main() -> int:
             before_html.append(len(fig.to_html(include_plotlyjs=True, full_html=True)))
             print(f"  before  {name:16} PNG {seconds:5.2f} s")
 
-        first_png = first_svg = None
+        first_png = None
         png_times, svg_times, sizes = [], [], []
         for round_ in range(args.rounds):
             for name, spec in charts:
@@ -108,7 +108,7 @@ def main() -> int:
                     print(f"{name}: the export is not an image")
                     return 1
                 if first_png is None:
-                    first_png, first_svg = png_s, svg_s
+                    first_png = png_s
                 else:
                     png_times.append(png_s)
                     svg_times.append(svg_s)

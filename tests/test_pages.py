@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from etl import config
 from tests import html_text, small_warehouse
 from tests.conftest import build_tiny, build_with_project
-from tests.test_text import shown
 
 PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
 ENTRY = config.ROOT / "tests" / "app_entry.py"
