@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analyses.periods import Period, previous
-from analyses.periods import find as find_period
+from analyses.periods import Period, find as find_period, previous
 from etl.config import ROOT
 from publish.text import day, plain
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analyses import metrics, network, periods, vocabulary
 from dashboard import access, charts, collaboration_figures, data, figures, filters
+from dashboard.headline import headline
 from publish import theme
 from publish.text import plain
 
@@ -26,7 +27,6 @@ def counted(n: int, noun: str, nouns: str | None = None) -> str:
 
 f = filters.current()
 st.title("Collaboration across teams")
-st.caption(f"{plain(f.describe())} · people counted for the team they were in on the day of each commit; bots left out")
 
 colours = theme.team_colours(data.query("team_list"), f.teams)
 query = data.run_once()  # the measures below read the frames the page has
@@ -60,15 +60,22 @@ people_graph = network.graph(activity, people_links)
 # Pairs that could have been linked: of the teams in the network, those with a chosen team in them.
 n_teams, n_others = people_graph.number_of_nodes(), sum(t not in f.teams for t in people_graph.nodes) if f.teams else 0
 possible = n_teams * (n_teams - 1) // 2 - n_others * (n_others - 1) // 2
-closest = collaboration_figures.strongest_pairs(people_links, 1)
-answer = (f"**{share.shown(now)} of contributions crossed team lines** {periods.in_words(f.period)}{change}; "
+closest = collaboration_figures.strongest_pairs(people_links, len(people_links))
+answer = (f"{share.shown(now)} of contributions crossed team lines {periods.in_words(f.period)}{change}; "
           f"{n_pairs:,} of the {possible:,} pairs of teams shared people")
 if len(closest):
-    top = closest.iloc[0]
-    answer += (f", most of all {plain(top.team_a)} and {plain(top.team_b)} "
-               f"({int(top.weight):,} {'person' if top.weight == 1 else 'people'})")
-st.markdown(answer + ".",
-            help=f"{share.name}: {share.definition} {pairs_linked.name}: {pairs_linked.definition}")
+    most = int(closest.weight.iloc[0])
+    tied = closest[closest.weight == most]
+    people = "person" if most == 1 else "people"
+    if len(tied) == 1:
+        answer += f", most of all {tied.team_a.iloc[0]} and {tied.team_b.iloc[0]} ({most:,} {people})"
+    elif len(tied) <= 3:  # a tie is named as one: no pair is picked out by the spelling of its names
+        named = [f"{r.team_a} with {r.team_b}" for r in tied.itertuples()]
+        answer += f", most of all {len(tied)} pairs with {most:,} {people} each: {', '.join(named[:-1])} and {named[-1]}"
+    else:
+        answer += f", at most {most:,} {people} in any pair ({len(tied):,} pairs share that)"
+headline(answer + ".", definitions=[f"{m.name}: {m.definition}" for m in (share, pairs_linked)])
+st.caption(f"{plain(f.describe())} · people counted for the team they were in on the day of each commit; bots left out")
 
 many = people_graph.number_of_nodes() > collaboration_figures.MANY_TEAMS or len(activity) > collaboration_figures.MANY_TEAMS
 st.subheader("Which teams work together" if many else "The team network", anchor=False)

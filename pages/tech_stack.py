@@ -3,6 +3,7 @@ import streamlit as st
 
 from analyses import metrics, periods
 from dashboard import charts, data, figures, filters
+from dashboard.headline import headline
 from publish import theme
 from publish.text import plain
 
@@ -24,7 +25,6 @@ def share(part: int, whole: int) -> str:
 
 f = filters.current()
 st.title("Tech stack")
-st.caption(f"{plain(f.describe())} · repositories with commits in the period")
 
 colours = theme.team_colours(data.query("team_list"), f.teams)
 query = data.run_once()  # the measures below read the frames the page has
@@ -49,8 +49,8 @@ for language in leading:
     in_language, n = measure("language_repositories", language=language)
     counts.append((language, n))
 (first, n_first), rest = counts[0], counts[1:]
-answer = (f"**{plain(first)} is in {n_first:,} of the {n_active:,} active repositories ({share(n_first, n_active)})**"
-          + "".join(f", {plain(lang)} in {n:,} ({share(n, n_active)})" for lang, n in rest))
+answer = (f"{first} is in {n_first:,} of the {n_active:,} active repositories ({share(n_first, n_active)})"
+          + "".join(f", {lang} in {n:,} ({share(n, n_active)})" for lang, n in rest))
 libraries = query("library_adoption", **f.params(), category="", max_packages=metrics.LIBRARIES)
 used_by = libraries[libraries.team != "No team"].groupby("package").agg(teams=("team", "nunique"),
                                                                          repositories=("repositories", "sum"))
@@ -58,11 +58,11 @@ if len(used_by):
     top_library = sorted(used_by.index, key=lambda p: (-used_by.teams[p], -used_by.repositories[p], p))[0]
     library_teams, n_teams = measure("library_teams", package=top_library)
     with_commits, n_with_commits = measure("active_teams")
-    answer += (f"; the library most teams use is {plain(top_library)}, in {n_teams:,} of the {n_with_commits:,} "
+    answer += (f"; the library most teams use is {top_library}, in {n_teams:,} of the {n_with_commits:,} "
                f"teams with commits")
-st.markdown(answer + f" {periods.in_words(f.period)}.",
-            help=" ".join(f"{m.name}: {m.definition}" for m in (active, in_language) + (
-                (library_teams, with_commits) if len(used_by) else ())))
+headline(answer + f" {periods.in_words(f.period)}.", definitions=[
+    f"{m.name}: {m.definition}" for m in (active, in_language) + ((library_teams, with_commits) if len(used_by) else ())])
+st.caption(f"{plain(f.describe())} · repositories with commits in the period")
 
 st.subheader("Languages by team", anchor=False)
 measure_name = st.segmented_control("Measure", ["Repositories", "Bytes of code"], default="Repositories",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import json
 import re
 
@@ -14,17 +13,10 @@ import pytest
 
 from analyses import metrics, queries
 from etl import warehouse
+from tests.html_text import page_answer as answer
 from tests.test_pages import app, fresh_caches, page  # noqa: F401 (fresh_caches is a fixture)
 
 AS_OF = dt.date(2026, 9, 30)
-
-
-def answer(at) -> tuple[str, str]:
-    """The page's sentence and the definitions behind it (dashboard.headline)."""
-    found = [h.value for h in at.html if 'class="ai-answer"' in h.value]
-    assert len(found) == 1, found
-    title = re.search(r'title="([^"]*)"', found[0])
-    return html.unescape(re.sub(r"<[^>]+>", "", found[0])), html.unescape(title.group(1) if title else "")
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ def test_collaboration_of_forty_teams_ranks_pairs_centres_on_one_team_and_names_
     for chart in charts:
         colours = [c for c in legend_colours(chart) if c != theme.UNMAPPED]
         assert len(legend_colours(chart)) <= 8 and len(colours) == len(set(colours)), chart["layout"].get("height")
-    answer = at.markdown[0].value
+    answer, _ = html_text.page_answer(at)
     assert "of contributions crossed team lines" in answer and "a year earlier" in answer
 
 

@@ -9,6 +9,7 @@ import duckdb
 from etl import warehouse
 from etl.reference import radar as radar_file
 from tests.conftest import build_tiny
+from tests.html_text import page_answer
 from tests.test_pages import app, figure, fresh_caches, page, values  # noqa: F401 (fixture)
 from tests.test_text import shown
 
@@ -153,7 +154,7 @@ def test_the_answer_names_the_main_languages_and_the_most_used_library(demo_db, 
     pandas_teams = sql(demo_db, f"""SELECT count(DISTINCT team_id) FROM package_usage
         WHERE package = 'pandas' AND team_id IS NOT NULL AND full_name IN ({ACTIVE})""")[0][0]
     teams = sql(demo_db, f"SELECT count(DISTINCT team_id) FROM repositories WHERE full_name IN ({ACTIVE})")[0][0]
-    answer = shown(at.markdown[0].value).replace("**", "")
+    answer, _ = page_answer(at)
     assert answer.startswith(f"Python is in {python} of the {active} active repositories ({python / active:.0%})")
     assert f"the library most teams use is pandas, in {pandas_teams} of the {teams} teams with commits" in answer
     assert answer.endswith("in the last 12 months.")
