@@ -71,7 +71,8 @@ if len(closest):
         answer += f", most of all {tied.team_a.iloc[0]} and {tied.team_b.iloc[0]} ({most:,} {people})"
     elif len(tied) <= 3:  # a tie is named as one: no pair is picked out by the spelling of its names
         named = [f"{r.team_a} with {r.team_b}" for r in tied.itertuples()]
-        answer += f", most of all {len(tied)} pairs with {most:,} {people} each: {', '.join(named[:-1])} and {named[-1]}"
+        answer += (f", most of all {('two', 'three')[len(tied) - 2]} pairs with {most:,} {people} each: "
+                   f"{', '.join(named[:-1])} and {named[-1]}")
     else:
         answer += f", at most {most:,} {people} in any pair ({len(tied):,} pairs share that)"
 headline(answer + ".", definitions=[f"{m.name}: {m.definition}" for m in (share, pairs_linked)])

@@ -354,7 +354,7 @@ def test_the_page_opens_with_its_answer_in_a_sentence(demo_db, monkeypatch):
     else:
         assert len(tied) <= 3, "the demo names its closest pairs"
         named = [f"{a} with {b}" for a, b in tied]
-        closest = f"most of all {len(tied)} pairs with {n} people each: {', '.join(named[:-1])} and {named[-1]}"
+        closest = f"most of all {('two', 'three')[len(tied) - 2]} pairs with {n} people each: {', '.join(named[:-1])} and {named[-1]}"
     assert answer.endswith(f"{len(pairs)} of the {active * (active - 1) // 2} pairs of teams shared people, {closest}.")
     # For one team: its share, and the pairs it could be in (one with each other team).
     one = open_collaboration(demo_db, monkeypatch, team="AI Imaging")
