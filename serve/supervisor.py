@@ -105,9 +105,15 @@ class Child:
 
 
 def _relay(stream, name: str) -> None:
+    """Copy the process's output to stderr until it closes; keep reading even when stderr cannot be
+    written (a closed terminal), or the process would block on a full pipe."""
     for line in stream:
         if not STARTUP_CHATTER.search(line):
-            sys.stderr.write(f"{name} | {line}")
+            try:
+                sys.stderr.write(f"{name} | {line}")
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                pass
     stream.close()
 
 
