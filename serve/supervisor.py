@@ -182,7 +182,7 @@ class Supervisor:
     @property
     def url(self) -> str:
         host = "localhost" if self.address in ("0.0.0.0", "::", "127.0.0.1") else self.address
-        return f"http://{host}:{self.port}"
+        return f"http://{_bracketed(host)}:{self.port}"
 
     def run(self) -> int:
         """Serve until stopped; 0 when stopped by a signal. Raises ServeError when the dashboard
@@ -238,7 +238,7 @@ class Supervisor:
         self.proxy = Child("haproxy", [executable, "-db", "-f", str(config)], stdout=log_file)
         self.proxy.start()
         host = "127.0.0.1" if self.address in ("0.0.0.0", "::") else self.address
-        return self._wait(self.proxy, f"http://{host}:{self.port}{haproxy.HEALTH}")
+        return self._wait(self.proxy, f"http://{_bracketed(host)}:{self.port}{haproxy.HEALTH}")
 
     def _wait(self, child: Child, health_url: str) -> bool:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -308,6 +308,10 @@ class Supervisor:
                     except ProcessLookupError:
                         pass
             time.sleep(0.1)
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def worker_command(port: int) -> list[str]:
