@@ -11,13 +11,15 @@ import pandas as pd
 import streamlit as st
 
 from analyses import periods
-from dashboard import access
+from dashboard import access, identity
 from etl import config
 from etl.config import ROOT
 from publish.text import plain
 
 # The icon is served by the app itself: a Material icon would be fetched from Google on every visit.
 st.set_page_config(page_title="Assembly Insights", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.svg"), layout="wide")
+band = st.container(key="ai_band").empty()  # the product's name in an NHS-blue band
+band.html(identity.band(demo=False))
 access.gate()  # with sign-in on: signed-out people are asked to sign in, unknown ones refused
 
 problems = config.startup_problems()  # a broken data/vocabulary.yml, or a setting that cannot be used
@@ -61,6 +63,7 @@ try:
         st.stop()
     status = data.query("data_status")
     teams = data.query("team_list")
+    team_names = data.query("team_names")  # earlier names too, for links made before a rename
 except duckdb.Error as exc:
     if warehouse.is_damage(exc):
         st.error(plain(str(warehouse.damaged(path, exc))))
@@ -73,9 +76,11 @@ if status.empty:
     st.stop()
 
 latest = status.iloc[0]
+if latest.contents == "demo":
+    band.html(identity.band(demo=True))
 as_of = latest.data_as_of.date()
 first_day = as_of if pd.isna(latest.first_commit_at) else latest.first_commit_at.date()
-current = filters.sidebar(teams, periods.available(first_day, as_of))
+current = filters.sidebar(teams, periods.available(first_day, as_of), team_names)
 
 with st.sidebar:
     st.caption(f"Data as of **{latest.data_as_of:%d %b %Y %H:%M}** UTC "
@@ -86,15 +91,15 @@ if warnings:
     st.warning("**Check before relying on these figures.** " + " ".join(f"{plain(w)}." for w in warnings)
                + " The Data page has the run history.", icon=":material/schedule:")
 
-if latest.contents == "demo":
-    st.info(
-        "**Demo data.** These teams' projects, repositories and commits are synthetic, made to show "
-        "what the dashboard does; people are pseudonymous. To load real data, see *Loading real data* "
-        "in the README.",
-        icon=":material/science:",
-    )
+if latest.contents == "demo":  # marked in the band too, on every page
+    with st.sidebar:
+        st.info("**Demo data.** These teams' projects, repositories and commits are synthetic, made to show "
+                "what the dashboard does; people are pseudonymous. To load real data, see *Loading real data* "
+                "in the README.", icon=":material/science:")
 
 navigation = st.navigation(filters.pages())
+filters.framed()  # the first run of a fresh server runs again, so the filters keep their ids
+filters.show_notices(("team", "period"), navigation.url_path)  # a link naming a team or period the data lacks
 try:
     navigation.run()
 except duckdb.Error as exc:

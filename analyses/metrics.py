@@ -22,6 +22,7 @@ Run = Callable[..., pd.DataFrame]
 
 OPERATIONAL = "operational"  # the pathway stage whose reach the operational measures count
 TOP_TEAMS = 10               # teams with a row of their own in team_activity (the Overview's table)
+LIBRARIES = 15               # the most widely used libraries library_adoption gives (the Tech stack's heatmap)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,18 @@ def _teams_linked(frame: pd.DataFrame, teams, link: str = "people") -> int:
     return len(linked & set(teams)) if teams else len(linked)
 
 
+def _library(start, end, teams):
+    return {**_period(start, end, teams), "category": "", "max_packages": LIBRARIES}
+
+
+def _language_repositories(frame: pd.DataFrame, teams, language: str = "Python") -> int:
+    return int(frame.loc[frame.language == language, "repositories"].sum())
+
+
+def _library_teams(frame: pd.DataFrame, teams, package: str = "pandas") -> int:
+    return int(frame.loc[(frame.package == package) & (frame.team != "No team"), "team"].nunique())
+
+
 def _share_across(frame: pd.DataFrame, teams) -> float:
     total = frame.contributions.sum()
     across = frame.loc[frame.home_team_id != frame.repo_team_id, "contributions"].sum()
@@ -114,6 +127,13 @@ CATALOGUE = [
            "team_activity", _activity, _all_teams_row("teams")),
     Metric("teams_selected", "Teams in the selection", "The teams chosen in the sidebar; all teams when none is chosen.",
            "team_list", lambda s, e, t: {}, lambda f, t: len(t) or len(f)),
+    # Languages and libraries
+    Metric("language_repositories", "Active repositories in the language",
+           "The chosen teams' repositories with a commit by a person in the period whose code is at least a tenth "
+           "the language.", "languages_by_team", _period, _language_repositories),
+    Metric("library_teams", "Teams using the library",
+           "Teams with a repository active in the period that depends on the library.",
+           "library_adoption", _library, _library_teams),
     # Collaboration
     Metric("teams_linked", "Teams with a link",
            "Teams joined to another team by the chosen kind of link in the period.",
@@ -142,3 +162,12 @@ def get(key: str) -> Metric:
 def value(key: str, run: Run, start: dt.date, end: dt.date, teams=(), **options) -> float:
     """The measure `key` for the period start..end and the teams (empty: all)."""
     return get(key).value(run, start, end, teams, **options)
+
+
+def compared(key: str, run: Run, start: dt.date, end: dt.date, before: tuple[dt.date, dt.date] | None,
+             teams=(), **options) -> tuple[float, float | None]:
+    """The measure `key` for start..end, and for the period `before` (its first and last days;
+    analyses.periods.previous gives the one of equal length just before), by the same
+    definition; None for no period before."""
+    now = value(key, run, start, end, teams, **options)
+    return now, (value(key, run, *before, teams, **options) if before else None)

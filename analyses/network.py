@@ -63,3 +63,40 @@ def layout(g: nx.Graph) -> dict[str, tuple[float, float]]:
     nodes = sorted(g.nodes)
     return {n: (math.cos(2 * math.pi * i / len(nodes) + math.pi / 2), math.sin(2 * math.pi * i / len(nodes) + math.pi / 2))
             for i, n in enumerate(nodes)}
+
+
+def busiest(g: nx.Graph):
+    """The team with the most links (then the greatest link weight, then by name): where a
+    network centred on one team starts. None for a graph without links."""
+    linked = [n for n in g.nodes if g.degree(n)]
+    if not linked:
+        return None
+    return min(linked, key=lambda n: (-g.degree(n), -g.degree(n, weight="weight"), str(g.nodes[n].get("label", n))))
+
+
+def partners(g: nx.Graph, team, keep: int | None = None) -> list[tuple]:
+    """The teams linked to `team`, strongest link first (then by name): (team id, weight), the
+    `keep` strongest when given."""
+    ranked = sorted(((n, g.edges[team, n]["weight"]) for n in g.neighbors(team)),
+                    key=lambda p: (-p[1], str(g.nodes[p[0]].get("label", p[0]))))
+    return ranked[:keep] if keep is not None else ranked
+
+
+def clustered_order(g: nx.Graph) -> list[list]:
+    """The teams in groups that link more among themselves than with the rest (greedy modularity
+    communities, by link weight), for a matrix that shows them as blocks: the groups with the most
+    link weight first, and within each group the most linked team first. Teams without a link
+    come last, each on its own."""
+    strength = dict(g.degree(weight="weight"))
+
+    def label(n):
+        return str(g.nodes[n].get("label", n))
+
+    linked = g.subgraph([n for n in g.nodes if g.degree(n)])
+    groups = []
+    if linked.number_of_edges():
+        found = nx.community.greedy_modularity_communities(linked, weight="weight")
+        groups = [sorted(group, key=lambda n: (-strength[n], label(n))) for group in found]
+        groups.sort(key=lambda group: (-sum(strength[n] for n in group), label(group[0])))
+    alone = sorted((n for n in g.nodes if not g.degree(n)), key=label)
+    return groups + [[n] for n in alone]

@@ -43,6 +43,9 @@ dl.ai-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(11
 .ai-figures dd { margin: 0; }
 .ai-figures .ai-value { font-size: 2.25rem; line-height: 1.25; font-variant-numeric: tabular-nums; }
 .ai-figures .ai-note { color: #4B5C68; font-size: 0.875rem; line-height: 1.4; }
+.ai-figures .ai-change { font-size: 0.875rem; line-height: 1.4; font-weight: 600; color: #4B5C68; }
+.ai-figures .ai-up { color: #007F3B; }
+.ai-figures .ai-down { color: #D5281B; }
 .ai-stages td, .ai-stages th { vertical-align: middle; }
 .ai-stages tbody th { font-weight: 400; }
 .ai-stages .ai-phase th { font-weight: 600; padding-top: 0.6rem; border-bottom: none; }
@@ -54,6 +57,7 @@ dl.ai-figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(11
 .ai-activity .ai-all th, .ai-activity .ai-all td { font-weight: 600; }
 .ai-activity .ai-trend { width: 40%; min-width: 8rem; padding-right: 0; }
 .ai-spark { display: block; height: 1.75rem; border-bottom: 1px solid #AEB7BD; }
+.ai-table caption.ai-scale { caption-side: bottom; text-align: left; font-size: 0.875rem; line-height: 1.6; color: #4B5C68; padding-top: 0.25rem; }
 </style>"""
 
 
@@ -69,12 +73,25 @@ def note(text: str) -> str:
     return f'<p class="ai-caption">{_text(text)}</p>'
 
 
-def figures(items: list[tuple[str, int, str]], *, label: str) -> str:
-    """Headline figures, each (name, value, what it counts): the name small, the value large,
-    and what it counts under it, in plain view rather than behind a help icon."""
-    cells = "".join(f'<div><dt>{_text(name)}</dt><dd class="ai-value">{value:,}</dd><dd class="ai-note">{_text(note)}</dd></div>'
-                    for name, value, note in items)
-    return f'<dl class="ai-figures" aria-label="{_text(label)}">{cells}</dl>'
+def figures(items: list[tuple], *, label: str) -> str:
+    """Headline figures, each (name, value, what it counts) or (name, value, what it counts,
+    change): the name small, the value large, and what it counts under it, in plain view rather
+    than behind a help icon. A change is (the value before, what "before" was, its dates): it
+    shows as st.metric shows a delta (an arrow, the difference, green up and red down) with the
+    period it compares with named, and the value then and its dates on hover."""
+    cells = []
+    for name, value, note, *change in items:
+        said = _change(value, *change[0]) if change and change[0] else ""
+        cells.append(f'<div><dt>{_text(name)}</dt><dd class="ai-value">{value:,}</dd>{said}'
+                     f'<dd class="ai-note">{_text(note)}</dd></div>')
+    return f'<dl class="ai-figures" aria-label="{_text(label)}">{"".join(cells)}</dl>'
+
+
+def _change(value: int, before: int, name: str, dates: str) -> str:
+    difference = value - before
+    arrow, kind = ("▲", "ai-up") if difference > 0 else ("▼", "ai-down") if difference < 0 else ("", "ai-same")
+    said = f"{arrow} {abs(difference):,} on {name}" if difference else f"No change on {name}"
+    return f'<dd class="ai-change {kind}" title="{_text(f"Compared with {before:,} in {dates}")}">{_text(said)}</dd>'
 
 
 def phase_name(phase: str) -> str:
@@ -116,14 +133,16 @@ def team_activity(activity: pd.DataFrame, *, all_label: str, label: str) -> str:
     """Commits, contributors and active repositories per team, with a small bar chart of the
     team's commits over the period (a bar a month, or a quarter or a year for long periods),
     from the rows of the team_activity query: all teams together first, then each of the
-    busiest teams, then the rest together. Each row's bars are scaled to that row's busiest
-    month, from zero. Rows are named, so the bars need no team colours (forty teams would share
-    eight): NHS Blue, dark for all teams together, grey for the rest."""
+    busiest teams, then the rest together. The rows of one team share one scale, so a bar twice
+    as tall is twice the commits; the rows that add teams up (all teams, the rest) have their
+    own. A caption under the table says so, with the tallest bar of each. Rows are named, so the bars
+    need no team colours (forty teams would share eight): NHS Blue, dark for all teams
+    together, grey for the rest."""
     months = [pd.Timestamp(m) for m in activity.months.iloc[0]] if len(activity) else []
     size, unit = next((size, unit) for most, size, unit in BUCKETS if most is None or len(months) <= most)
     spans = [_span(months[i:i + size]) for i in range(0, len(months), size)]
     title = f"Commits per {unit}" + (f", {spans[0]} to {spans[-1]}" if spans else "")
-    rows = []
+    rows, named = [], []
     for row in activity.itertuples(index=False):
         monthly = [int(n) for n in row.monthly]
         counts = [sum(monthly[i:i + size]) for i in range(0, len(monthly), size)]
@@ -134,22 +153,45 @@ def team_activity(activity: pd.DataFrame, *, all_label: str, label: str) -> str:
         else:
             others = f"{row.teams:,} other team{'s' if row.teams != 1 else ''}"
             name, colour, kind = (f"{others} and repositories with no team" if row.unmapped else others), theme.NHS_MID_GREY, ""
+        named.append((row.place != 0 and _given(row.team), name, counts, colour, kind, row))
+    teams = [(max(counts), name, spans[counts.index(max(counts))]) for one_team, name, counts, *_ in named
+             if one_team and counts and max(counts)]
+    shared = max(teams, key=lambda t: t[0], default=None)
+    for one_team, name, counts, colour, kind, row in named:
+        top = shared[0] if one_team and shared else None
         rows.append(f'<tr{kind}><th scope="row">{_text(name)}</th><td class="ai-num">{int(row.commits):,}</td>'
                     f'<td class="ai-num">{int(row.contributors):,}</td><td class="ai-num">{int(row.repositories):,}</td>'
-                    f'<td class="ai-trend">{_spark(counts, spans, colour)}</td></tr>')
-    return (f'<table class="ai-table ai-activity" aria-label="{_text(label)}"><thead><tr>'
+                    f'<td class="ai-trend">{_spark(counts, spans, colour, top=top)}</td></tr>')
+    return (f'<table class="ai-table ai-activity" aria-label="{_text(label)}">{_scale_caption(named, shared, unit)}<thead><tr>'
             '<th scope="col">Team</th><th scope="col" class="ai-num">Commits</th>'
             '<th scope="col" class="ai-num">Contributors</th><th scope="col" class="ai-num">Repositories</th>'
             f'<th scope="col">{_text(title)}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
+def _scale_caption(named: list, shared: tuple | None, unit: str) -> str:
+    """What the bars' heights mean: the teams' common scale and its tallest bar, and the own
+    scales of the rows that add teams up (all teams, the rest)."""
+    said = []
+    if shared:
+        several = sum(1 for one_team, *_ in named if one_team) > 1
+        said.append(f"{'Team rows share one scale' if several else 'Bars'}: the tallest is {shared[0]:,} commits "
+                    f"({shared[1]}, {shared[2]})")
+        sums = [(name, max(counts)) for one_team, name, counts, *_ in named if not one_team and counts and max(counts)]
+        if sums:
+            said.append(" and ".join(f"the {name} row" for name, _ in sums) + (" has its own" if len(sums) == 1 else
+                                                                                 " each have their own")
+                        + ", tallest " + " and ".join(f"{top:,}" for _, top in sums))
+    return f'<caption class="ai-scale">{_text("; ".join(said) + ".")}</caption>' if said else ""
+
+
 def newest_projects(newest: pd.DataFrame, *, link_params: list[tuple[str, str]], label: str) -> str:
-    """Projects (rows of `started_on`, `title`, `summary`, `lead_team`, `stage`, `repositories`)
-    as a table, each title a link to the project's record on the Projects page; `link_params`
+    """Projects (rows of `project_id`, `started_on`, `title`, `summary`, `lead_team`, `stage`,
+    `repositories`) as a table, each title a link to the project's record on the Projects page
+    (by its id); `link_params`
     (the page's own query parameters: its team and period) go with each link."""
     rows = []
     for row in newest.itertuples(index=False):
-        href = "projects?" + urlencode([*((k, v) for k, v in link_params if k != "project"), ("project", row.title)])
+        href = "projects?" + urlencode([*((k, v) for k, v in link_params if k != "project"), ("project", row.project_id)])
         summary = f'<span class="ai-note">{_text(row.summary)}</span>' if _given(row.summary) else ""
         rows.append(
             f'<tr><td class="ai-nowrap">{day(row.started_on)}</td>'
@@ -167,14 +209,15 @@ def _bar(share: float, colour: str) -> str:
     return f'<span style="width: {100 * share:.1f}%; background: {colour}"></span>' if share > 0 else ""
 
 
-def _spark(counts: list[int], names: list[str], colour: str) -> str:
-    """Bars for `counts` (one per `names`), the largest full height and any other count at least
-    a sliver. One element draws them all, a background layer per bar, because Streamlit passes
+def _spark(counts: list[int], names: list[str], colour: str, *, top: int | None = None) -> str:
+    """Bars for `counts` (one per `names`), `top` (default: the largest count) full height and
+    any other count at least a sliver. One element draws them all, a background layer per bar, because Streamlit passes
     every st.html through DOMPurify and an element per bar took it three times as long; the
     element names every count on hover, and screen readers hear the first, last and largest."""
     if not counts:
         return ""
-    top, n = max(counts), len(counts)
+    n, most = len(counts), max(counts)
+    top = top or most
     width = 1 / n * (1 - GAP)  # each bar's share of the cell, leaving a gap between bars
     # A layer at position p% puts its left edge at p% of (cell - layer): bar i starts at i / n.
     layers = ", ".join(
@@ -182,13 +225,13 @@ def _spark(counts: list[int], names: list[str], colour: str) -> str:
         f"{100 * width:.2f}% {max(1, round(100 * count / top))}% no-repeat"
         for i, count in enumerate(counts) if count)
     every = "; ".join(f"{name}: {count:,}" for name, count in zip(names, counts))
-    if not top:
+    if not most:
         said = f"No commits from {names[0]} to {names[-1]}"
     elif n == 1:
         said = f"{counts[0]:,} commits in {names[0]}"
     else:
         said = (f"{counts[0]:,} commits in {names[0]}, {counts[-1]:,} in {names[-1]}; "
-                f"the most, {top:,}, in {names[counts.index(top)]}")
+                f"the most, {most:,}, in {names[counts.index(most)]}")
     return (f'<span class="ai-spark" role="img" aria-label="{_text(said)}" title="{_text("Commits: " + every)}"'
             f' style="background: {layers or "none"}"></span>')
 
@@ -207,3 +250,4 @@ def _given(value) -> bool:
 
 def _text(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
+

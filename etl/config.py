@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -68,6 +69,21 @@ def max_removed_share() -> float:
     return _number("DSA_MAX_REMOVED_SHARE", 0.10, "a share from 0 to 1, e.g. 0.10", lambda v: 0 <= v <= 1)
 
 
+def public_url() -> str | None:
+    """`DSA_PUBLIC_URL`: the dashboard's address as its readers know it (e.g.
+    https://insights.example.nhs.uk), named in the source line of every exported chart and table.
+    Unset: exports name the Assembly only."""
+    text = os.environ.get("DSA_PUBLIC_URL", "").strip()
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+            or any(c.isspace() or c in "<>\"'`" for c in text):
+        raise SettingError(f"DSA_PUBLIC_URL={text!r}: expected the dashboard's web address, e.g. "
+                           "https://insights.example.nhs.uk; unset, exports name no address")
+    return text.rstrip("/")
+
+
 def _number(name: str, default: float, expected: str, fits) -> float:
     text = os.environ.get(name, "")
     if not text.strip():
@@ -82,7 +98,7 @@ def _number(name: str, default: float, expected: str, fits) -> float:
 
 
 #: Every setting read from the environment whose value can be wrong, by its reader.
-CHECKED_SETTINGS = (show_logins, max_age_hours, max_removed_share)
+CHECKED_SETTINGS = (show_logins, max_age_hours, max_removed_share, public_url)
 
 
 def setting_problems() -> list[str]:

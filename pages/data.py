@@ -1,13 +1,14 @@
 """Data: for operators. Is the data current and complete? Run history, each source's status,
 data-quality checks, and a refresh for those allowed to start one."""
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import access, charts, data, filters, operations
+from dashboard.headline import count
 from etl import config
 from etl.shared import redaction
-from publish.text import plain
+from publish.text import day, plain
 
 f = filters.current()
 st.title("Data and refreshes")
@@ -53,34 +54,88 @@ else:
 
     follow()
 
+OUTCOMES = {"succeeded": "#007F3B", "partial": "#FFB81C", "failed": "#D5281B"}
+WHEN = "D MMM YYYY, HH:mm"
+MAX_RUNS = 200
+RUNS_SCOPE = f"Every source, the latest {MAX_RUNS} runs"  # the run history is not narrowed by the sidebar
+
 st.subheader("Sources", anchor=False)
 sources = data.redacted(data.query("source_status"))
-charts.table("Sources", sources, hide_index=True, column_config={
-    "source": "Source", "last_status": "Last run", "last_run": st.column_config.DatetimeColumn("Finished", format="D MMM YYYY HH:mm"),
-    "last_success": st.column_config.DatetimeColumn("Last success", format="D MMM YYYY HH:mm"),
-    "runs": "Runs", "failed": "Failed", "partial": "Partial", "last_message": "Last message"})
+sources["last_status"] = sources.last_status.str.capitalize()
+charts.table("Sources", sources, scope="Every source", hide_index=True, column_config={
+    "source": "Source", "last_status": "Last run", "last_run": st.column_config.DatetimeColumn("Finished", format=WHEN),
+    "last_success": st.column_config.DatetimeColumn("Last success", format=WHEN),
+    "runs": st.column_config.NumberColumn("Runs", format="localized"),
+    "failed": st.column_config.NumberColumn("Failed", format="localized"),
+    "partial": st.column_config.NumberColumn("Partial", format="localized"),
+    "last_message": st.column_config.TextColumn("Last message", width="large")})
+
+
+@charts.cached
+def runs_figure(history: pd.DataFrame) -> go.Figure:
+    """Each run as a point, by when it started and how long it took, coloured by its outcome.
+    Dates read as days whether there is one run or hundreds: at least a week is shown, ticks a
+    day apart at the least."""
+    several_sources = history.source.nunique() > 1
+    fig = go.Figure()
+    for status, colour in OUTCOMES.items():
+        part = history[history.status == status]
+        if part.empty:
+            continue
+        fig.add_scatter(x=part.started_at, y=part.seconds, mode="markers", name=status.capitalize(),
+                        marker=dict(color=colour, size=10, line=dict(color="white", width=1),
+                                    symbol=[["circle", "square", "diamond", "triangle-up"][i % 4] for i in
+                                            part.source.map({s: i for i, s in enumerate(sorted(history.source.unique()))})]
+                                    if several_sources else "circle"),
+                        customdata=part[["source", "commits_added"]].fillna(0).to_numpy(),
+                        hovertemplate="%{x|%-d %b %Y, %H:%M}<br>%{customdata[0]}: %{y:,.1f} seconds"
+                                      "<br>%{customdata[1]:,} commits added<extra>%{fullData.name}</extra>")
+    first, last = history.started_at.min(), history.started_at.max()
+    if last - first < pd.Timedelta(days=7):
+        middle = first + (last - first) / 2
+        fig.update_xaxes(range=[middle - pd.Timedelta(days=3.5), middle + pd.Timedelta(days=3.5)], dtick=86_400_000)
+    fig.update_xaxes(type="date", tickformat="%-d %b<br>%Y", title_text="")
+    fig.update_yaxes(title_text="Duration (seconds)", rangemode="tozero", tickformat=",")
+    fig.update_layout(height=240, showlegend=True, legend_title_text="Outcome", margin=dict(t=10))
+    return fig
+
 
 st.subheader("Run history", anchor=False)
-history = data.redacted(data.query("run_history", max_runs=200))
-if not history.empty:
-    fig = px.scatter(history, x="started_at", y="seconds", color="status", symbol="source",
-                     color_discrete_map={"succeeded": "#007F3B", "partial": "#FFB81C", "failed": "#D5281B"},
-                     hover_data=["commits_added", "api_requests", "message"],
-                     labels={"started_at": "", "seconds": "Duration (s)", "status": "Outcome", "source": "Source"})
-    fig.update_traces(marker=dict(size=11))
-    fig.update_layout(height=300)
-    charts.show(fig, key="runs_chart", data=history, title="ETL runs",
+history = data.redacted(data.query("run_history", max_runs=MAX_RUNS))
+if history.empty:
+    st.caption("No run yet.")
+else:
+    last = history.iloc[0]
+    st.markdown(f"**{count(len(history), 'run')}** recorded"
+                + (f" (the latest {len(history):,})" if len(history) == MAX_RUNS else "")
+                + f"; {'it' if len(history) == 1 else 'the last'} "
+                  f"{'succeeded' if last.status == 'succeeded' else 'was ' + str(last.status)}, "
+                  f"on {day(last.started_at)} at {last.started_at:%H:%M}, in {last.seconds:,.1f} seconds.")
+    shown = history.assign(status=history.status.str.capitalize())
+    charts.table("Run history", shown, scope=RUNS_SCOPE, hide_index=True, placeholder="",  # runs from before a count was kept
+                 height=min(388, 35 * (len(shown) + 1) + 3),
+                 column_order=["started_at", "status", "source", "message", "seconds", "commits_added", "repos_seen",
+                               "repos_changed", "repos_kept", "repos_skipped", "repos_removed", "api_requests",
+                               "rate_limit_remaining", "data_as_of"],
+                 column_config={
+        "started_at": st.column_config.DatetimeColumn("Started", format=WHEN), "source": "Source",
+        "status": "Outcome", "message": st.column_config.TextColumn("Message", width="medium"),
+        "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
+        "repos_seen": st.column_config.NumberColumn("Repositories", format="localized"),
+        "repos_changed": st.column_config.NumberColumn("Changed", format="localized"),
+        "commits_added": st.column_config.NumberColumn("Commits added", format="localized"),
+        "repos_kept": st.column_config.NumberColumn("Kept", format="localized",
+                                                    help="Not refreshed: earlier data kept, fetched again next run"),
+        "repos_skipped": st.column_config.NumberColumn("Skipped", format="localized",
+                                                       help="Found or asked for, but not loaded"),
+        "repos_removed": st.column_config.NumberColumn("Removed", format="localized",
+                                                       help="Removed from the warehouse: gone at the source"),
+        "api_requests": st.column_config.NumberColumn("API requests", format="localized"),
+        "rate_limit_remaining": st.column_config.NumberColumn("Rate limit left", format="localized"),
+        "data_as_of": st.column_config.DatetimeColumn("Data as of", format=WHEN)})
+    charts.show(runs_figure(history), key="runs_chart", data=history, title="ETL runs", scope=RUNS_SCOPE,
                 alt="Each ETL run by start time and duration, coloured by outcome.")
-charts.table("Run history", history, hide_index=True, column_config={
-    "started_at": st.column_config.DatetimeColumn("Started", format="D MMM YYYY HH:mm:ss"), "source": "Source",
-    "status": "Outcome", "seconds": st.column_config.NumberColumn("Seconds", format="%.1f"),
-    "repos_seen": "Repositories", "repos_changed": "Changed", "commits_added": "Commits added",
-    "repos_kept": st.column_config.NumberColumn("Kept", help="Not refreshed: earlier data kept, fetched again next run"),
-    "repos_skipped": st.column_config.NumberColumn("Skipped", help="Found or asked for, but not loaded"),
-    "repos_removed": st.column_config.NumberColumn("Removed", help="Removed from the warehouse: gone at the source"),
-    "api_requests": "API requests", "rate_limit_remaining": "Rate limit left",
-    "data_as_of": st.column_config.DatetimeColumn("Data as of", format="D MMM YYYY HH:mm"),
-    "message": st.column_config.TextColumn("Message", width="large")})
+    st.caption("Blank cells: runs from before the dashboard kept that count, or sources that do not make API requests.")
 
 st.subheader("Data-quality checks", anchor=False)
 quality = data.redacted(data.query("data_quality", as_of=f.period.end, months=6))
@@ -90,12 +145,14 @@ checks = ["Repositories mapped to no team", "Projects without repositories", "Pr
           "Repositories or organisations not loaded", "Clones not loaded", "Clones with part of their history",
           "Records with warnings"]
 counts = quality.groupby("check").size()
-charts.table("Data-quality checks", pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}), hide_index=True,
-             height=35 * (len(checks) + 1) + 3)  # every check on screen, none behind a scroll bar
+charts.table("Data-quality checks", pd.DataFrame({"Check": checks, "Findings": [int(counts.get(c, 0)) for c in checks]}),
+             hide_index=True, height=35 * (len(checks) + 1) + 3,  # every check on screen, none behind a scroll bar
+             column_config={"Check": st.column_config.TextColumn("Check", width="large"),
+                            "Findings": st.column_config.NumberColumn("Findings", format="localized")})
 for check in checks:
     found = quality[quality.check == check]
     if len(found):
-        with st.expander(f"{check} ({len(found)})"):
+        with st.expander(f"{check} ({len(found):,})"):
             charts.table(check, found.drop(columns=["check"]), hide_index=True,
                          column_config={"subject": "Concerns", "detail": st.column_config.TextColumn("Detail", width="large")})
 st.caption("People are listed by pseudonymous key; add their GitHub login to a team's members in data/teams.yml "

@@ -24,12 +24,24 @@ def measure(key: str) -> tuple[str, int, str]:
     return m.name, int(m.value(query, f.period.start, f.period.end, f.teams)), m.definition
 
 
+def measure_with_change(key: str) -> tuple:
+    """A headline measure, and its change against the period of equal length before (none
+    when that period starts before the data): name, value, definition, change."""
+    m, before = metrics.get(key), f.before
+    now, then = metrics.compared(key, query, f.period.start, f.period.end,
+                                 (before.start, before.end) if before else None, f.teams)
+    change = (int(then), before.label, f"{day(before.start)} to {day(before.end)}") if before else None
+    return m.name, int(now), m.definition, change
+
+
 # The page is drawn as HTML blocks (dashboard.blocks), headings included, where Streamlit elements
 # and Plotly charts would cost the browser several times as much on every visit. The blocks'
 # style goes once, with the first of them.
 operational_now, ever_operational = measure("operational_now"), measure("ever_operational")
-st.html(blocks.STYLE + blocks.figures([measure(key) for key in ("projects", "active_repositories", "contributors",
-                                                                 "teams_selected")], label="Headline figures")
+# The teams in the selection are the sidebar's choice: no change to compare.
+headlines = [*(measure_with_change(key) for key in ("projects", "active_repositories", "contributors")),
+             measure("teams_selected")]
+st.html(blocks.STYLE + blocks.figures(headlines, label="Headline figures")
     + blocks.heading("Projects by stage")
     + blocks.stage_bars(stages, label=f"Projects by pathway stage on {day(f.period.end)}")
     + blocks.note(f"Each project once, at its stage on {day(f.period.end)}. {operational_now[0]}: "
@@ -57,7 +69,7 @@ else:
     def monthly():  # the stacked chart's data, queried only when its Export dialog opens
         return data.query("commits_by_team_month", **f.params())
 
-    charts.export_menu(lambda: figures.activity_figure(monthly(), theme.team_colours(data.query("team_list"))),
+    charts.export_menu(lambda: figures.activity_figure(monthly(), theme.team_colours(data.query("team_list"), f.teams)),
                        key="activity_chart", data=monthly, title="Commits by team per month")
 
 newest = data.query("newest_projects", **f.params(), max_rows=10)
@@ -67,5 +79,5 @@ if newest.empty:
 else:
     link_params = [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
     st.html(blocks.heading("Newest projects")
-            + blocks.newest_projects(newest.drop(columns=["project_id"]), link_params=link_params,
+            + blocks.newest_projects(newest, link_params=link_params,
                                      label="The newest projects, newest first"))

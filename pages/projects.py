@@ -6,20 +6,30 @@ import streamlit as st
 
 from analyses import metrics, vocabulary
 from dashboard import access, charts, data, filters, forms
+from dashboard.headline import count, during, headline
 from etl.records import fields
 from publish import printing, report, theme
-from publish.text import LINK_HOST, link, plain, web_links
+from publish.text import LINK_HOST, day, link, plain, web_links
 
 f = filters.current()
 words = vocabulary.current()
 st.title("Projects")
-st.caption(f"{plain(f.describe().split(' · ')[0])} · every project, whatever its dates; use *Active in* to pick a year")
+query = data.run_once()  # the measures below read the frames the page has
+(projects, n_projects), (now, n_now), (started, n_started) = (
+    (m, int(m.value(query, f.period.start, f.period.end, f.teams)))
+    for m in map(metrics.get, ("projects", "operational_now", "started")))
+headline(f"{count(n_projects, 'project')} started by {day(f.period.end)}, {n_now:,} of them operational now; "
+         f"{f'{n_started:,}' if n_started else 'none'} started {during(f.period)}.",
+         definitions=[f"{m.name}: {m.definition}" for m in (projects, now, started)])
+st.caption(f"{plain(f.describe().split(' · ')[0])} · the catalogue lists every project, whatever its dates; use "
+           "*Active in* to pick a year")
 
 catalogue_tab, submit_tab = st.tabs(["Catalogue", "Submit a project"])
 
 with submit_tab:
     if access.current().may_submit:
-        forms.project_submission(data.query("team_list"))
+        every = data.query("project_catalogue", teams=[])  # ids in use, whatever the teams chosen
+        forms.project_submission(data.query("team_list"), taken=dict(zip(every.project_id, every.title)))
     else:
         st.info("Submitting a project needs the contributor role. Ask the Assembly's dashboard operators for it.",
                 icon=":material/lock:")
@@ -44,52 +54,67 @@ with catalogue_tab:
     found = data.query("project_catalogue", teams=list(f.teams), stages=stages, tag=tag, active_year=int(year),
                        data_access=access_chosen, search=search.strip())
 
-    st.metric("Projects listed", len(found), delta=None if len(found) == len(everything) else f"of {len(everything)}",
+    st.metric("Projects listed", f"{len(found):,}", delta=None if len(found) == len(everything) else f"of {len(everything):,}",
               delta_color="off", help="Projects of the chosen teams matching the filters above, whatever their dates. "
                                       f"{metrics.get('projects').name} on the Overview: "
                                       f"{metrics.get('projects').definition.lower()}")
     if found.empty:
         st.info("No project matches these filters.")
     else:
+        found["data_access"] = found.data_access.map(lambda a: access_labels.get(a, a), na_action="ignore")
         charts.table("Projects",
             found, hide_index=True, height=min(560, 35 * (len(found) + 1) + 3),
-            column_order=["title", "lead_team", "stage", "stage_since", "years_from", "data_access", "tags",
-                          "repositories", "last_commit", "summary"],
+            column_order=["title", "stage", "stage_since", "lead_team", "last_commit", "repositories", "started_on",
+                          "data_access", "tags", "summary"],
             column_config={
-                "title": st.column_config.TextColumn("Project", width="medium"), "lead_team": "Lead team",
-                "stage": "Stage", "stage_since": st.column_config.DateColumn("Since", format="MMM YYYY"),
-                "years_from": st.column_config.NumberColumn("From", format="%d"), "data_access": "Data access",
-                "tags": st.column_config.ListColumn("Tags"), "repositories": "Repos",
-                "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
+                "title": st.column_config.TextColumn("Project", width=340), "lead_team": "Lead team",
+                "stage": "Stage", "stage_since": st.column_config.DateColumn("At the stage since", format="D MMM YYYY"),
+                "started_on": st.column_config.DateColumn("Started", format="D MMM YYYY"),
+                "data_access": "Data access", "tags": st.column_config.ListColumn("Tags"),
+                "repositories": st.column_config.NumberColumn("Repositories", format="localized"),
+                "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY",
+                                                               help="A dash: no code recorded."),
                 "summary": st.column_config.TextColumn("Summary", width="large"),
             },
         )
 
     st.divider()
     titles = dict(zip(everything.project_id, everything.title))
+    # The URL names the project by its id (links by title, made before, still work).
+    filters.read_link("project", titles, aliases={t: i for i, t in titles.items()}, what="project",
+                      where=" among the chosen teams' projects" if f.teams else "", fallback="no project's record")
     chosen = st.selectbox("Project details", list(titles), format_func=titles.get, index=None, key="project",
-                          bind="query-params", placeholder="Choose a project to see its record")
+                          placeholder="Choose a project to see its record")
+    filters.write_link("project", chosen)
+    filters.show_notices(("project",), "projects")
     if chosen is None:
         st.stop()
 
     p = data.query("project_detail", project_id=chosen).iloc[0]
     st.header(plain(p.title), anchor=False)
     st.markdown(f"**{plain(p.summary)}**")
-    facts = st.columns(4)
-    facts[0].metric("Stage", plain(p.stage_label), help=f"Since {p.stage_since:%d %b %Y}")
-    facts[1].metric("Lead team", plain(p.lead_team), help=plain(p.lead_team_name))
-    facts[2].metric("Years", f"{int(p.years_from)}–{int(p.years_to) if pd.notna(p.years_to) else 'now'}")
-    facts[3].metric("Data access", plain(p.data_access or "not recorded"))
-    if p.description:
-        st.markdown(plain(p.description))
     def listed(value) -> list[str]:
         return [] if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else list(value)
 
+    # The record's facts in one line, in words (values written out in full, none cut short).
+    partners = listed(p.partner_teams)
+    years = f"{int(p.years_from)}–{int(p.years_to) if pd.notna(p.years_to) else 'now'}"
+    access_label = access_labels.get(p.data_access, p.data_access)
+    st.markdown(f"**{plain(p.stage_label)}** since {plain(day(p.stage_since))} · led by **{plain(p.lead_team_name)}**"
+                + (f" with {plain(', '.join(partners))}" if partners else "") + f" · {plain(years)}"
+                + (f" · {plain(access_label)} data" if access_label else " · data access not recorded"))
+    if p.description:
+        st.markdown(plain(p.description))
+
+    categories = vocabulary.labels(words.tag_categories)
+    by_category: dict[str, list[str]] = {}
+    for tag in listed(p.tags):  # "category: tag"
+        category, _, name = tag.partition(": ")
+        by_category.setdefault(categories.get(category, category), []).append(name)
     details = {
-        "Partner teams": ", ".join(listed(p.partner_teams)) or "none",
         "Origin": p.origin or "not recorded", "Work area": p.work_area or "not recorded",
         "Operational owner": p.operational_owner or "not named yet",
-        "Tags": ", ".join(listed(p.tags)) or "none",
+        **{f"{category} tags": ", ".join(names) for category, names in by_category.items()},
     }
     st.markdown("  \n".join(f"**{k}:** {plain(v)}" for k, v in details.items()))
     c1, c2, _ = st.columns([1, 1, 2])
@@ -104,10 +129,13 @@ with catalogue_tab:
     timeline = data.query("project_timeline", project_id=chosen, as_of=f.period.end)
     st.subheader("Stage timeline", anchor=False)
     spans = timeline.assign(left_on=timeline.left_on.fillna(pd.Timestamp(f.period.end)))
-    fig = px.timeline(spans, x_start="entered_on", x_end="left_on", y="label", color="stage",
-                      color_discrete_map=theme.STAGE_COLOURS, labels={"label": ""})
+    stage_colours = {s.label: theme.STAGE_COLOURS[s.id] for s in words.stages}
+    fig = px.timeline(spans, x_start="entered_on", x_end="left_on", y="label", color="label",
+                      color_discrete_map=stage_colours,
+                      labels={"label": "Stage", "entered_on": "Entered", "left_on": "Left"})
+    fig.update_yaxes(title_text="")
     fig.update_layout(showlegend=False, height=80 + 40 * len(spans), yaxis=dict(autorange="reversed"))
-    charts.show(fig, key="timeline_chart", data=timeline, title=f"Stage timeline, {p.title}",
+    charts.show(fig, key="timeline_chart", data=timeline, title=f"Stage timeline, {p.title}", scope="From the project's record",
                     alt=f"Timeline of the stages of {p.title}: " + ", ".join(
                         f"{r.label} from {r.entered_on:%b %Y}" for r in timeline.itertuples()))
 
@@ -115,16 +143,18 @@ with catalogue_tab:
     with left:
         st.subheader("Governance", anchor=False)
         assessments = fields.field("governance").parts  # the projects table has a column for each
-        charts.table("Project outputs", pd.DataFrame({
+        statuses = vocabulary.labels(words.governance)
+        charts.table("Project governance", pd.DataFrame({
             "check": [a.label for a in assessments],
-            "status": [getattr(p, a.name) or "not recorded" for a in assessments],
+            "status": [statuses.get(getattr(p, a.name), getattr(p, a.name)) or "Not recorded" for a in assessments],
         }), hide_index=True, column_config={"check": "Check", "status": "Status"})
     with right:
         st.subheader("Impact", anchor=False)
         if p.impact:
             st.markdown(plain(p.impact))
         numbers = [f"{int(p.hours_saved_per_year):,} hours saved a year" if pd.notna(p.hours_saved_per_year) else None,
-                   f"{int(p.organisations_using)} organisations using it" if pd.notna(p.organisations_using) else None]
+                   (f"{int(p.organisations_using):,} organisation{'' if int(p.organisations_using) == 1 else 's'} using it"
+                    if pd.notna(p.organisations_using) else None)]
         st.markdown("  \n".join(n for n in numbers if n) or "No impact recorded yet.")
 
     st.subheader("Outputs", anchor=False)
@@ -134,7 +164,7 @@ with catalogue_tab:
     kinds = vocabulary.labels(words.output_kinds)
     for o in outputs.itertuples():
         kind = kinds.get(o.kind, o.kind)
-        when = f" ({o.published_on:%b %Y})" if pd.notna(o.published_on) else ""
+        when = f", {o.published_on:%b %Y}" if pd.notna(o.published_on) else ""
         st.markdown(f"- {plain(kind)}: {link(o.title, o.url)}{plain(when)}")
 
     st.subheader("Repositories", anchor=False)
@@ -143,13 +173,18 @@ with catalogue_tab:
         st.caption("No code repository recorded.")
     else:
         repos["url"] = web_links(repos.url)
-        charts.table("Project repositories", repos, hide_index=True, column_config={
-            "full_name": "Repository", "host": "Host", "url": st.column_config.LinkColumn("Link", display_text=LINK_HOST),
-            "loaded": st.column_config.CheckboxColumn("Loaded", help="Whether the ETL loads this repository's activity."),
-            "primary_language": "Language", "stars": "Stars", "license": "Licence", "archived": "Archived",
-            "commits_12m": st.column_config.NumberColumn("Commits (12 months)"),
-            "contributors_12m": st.column_config.NumberColumn("People (12 months)"),
+        charts.table("Project repositories", repos, hide_index=True,
+                     column_order=["full_name", "commits_12m", "contributors_12m", "last_commit", "primary_language",
+                                   "license", "stars", "archived", "loaded", "host", "url"],
+                     column_config={
+            "full_name": st.column_config.TextColumn("Repository", width=260), "host": "Host",
+            "url": st.column_config.LinkColumn("Link", display_text=LINK_HOST),
+            "loaded": st.column_config.CheckboxColumn("Loaded", help="Whether the dashboard loads this repository's "
+                                                                     "activity."),
+            "primary_language": "Language", "stars": st.column_config.NumberColumn("Stars", format="localized"),
+            "license": st.column_config.TextColumn("Licence", help="A dash: no licence found."),
+            "archived": st.column_config.CheckboxColumn("Archived"),
+            "commits_12m": st.column_config.NumberColumn("Commits (12 months)", format="localized"),
+            "contributors_12m": st.column_config.NumberColumn("People (12 months)", format="localized"),
             "last_commit": st.column_config.DatetimeColumn("Last commit", format="D MMM YYYY"),
         })
-    if p.record_path:
-        st.caption(f"Record: {plain(p.record_path)}")

@@ -5,7 +5,7 @@ import streamlit as st
 from analyses import periods
 from dashboard import data, filters
 from publish import printing, report
-from publish.text import plain
+from publish.text import day, plain
 
 f = filters.current()
 st.title("Reports")
@@ -20,14 +20,18 @@ first_day = as_of if pd.isna(status.first_commit_at) else status.first_commit_at
 years = [p for p in periods.available(first_day, as_of) if p.key.startswith("fy-")]
 complete = [p for p in years if not p.label.endswith("(to date)")]
 default_start, _ = report.last_complete_financial_year(as_of)
-labels = [p.label for p in years]
-default = next((i for i, p in enumerate(years) if p.start == default_start), 0)
-chosen_label = st.selectbox("Financial year", labels, index=default, key="report_year", bind="query-params",
-                            help="April to March. The default is the last complete financial year.")
-chosen = years[labels.index(chosen_label)] if chosen_label in labels else years[default]
+by_key = {p.key: p for p in years}
+default = next((p.key for p in years if p.start == default_start), years[0].key)
+# The URL names the year by its key (fy-2024-25); links by label, made before, still work.
+filters.read_link("report_year", {k: p.label for k, p in by_key.items()}, default=default, what="financial year",
+                  find=lambda name: getattr(periods.find(years, name), "key", None), fallback=by_key[default].label)
+st.session_state.setdefault("report_year", default)  # a default given as index would clash with the link's
+chosen = by_key[st.selectbox("Financial year", list(by_key), format_func=lambda k: by_key[k].label, key="report_year",
+                             help="April to March. The default is the last complete financial year.")]
+filters.write_link("report_year", chosen.key, default=default)
 st.markdown(f"Headline numbers, projects started, moved on and deployed, the pathway funnel, tech-stack changes, "
             f"collaboration, a section per team and case-study summaries, for {plain(chosen.label)} "
-            f"({chosen.start:%d %b %Y} to {chosen.end:%d %b %Y}).")
+            f"({day(chosen.start)} to {day(chosen.end)}).")
 name = f"assembly-report-{chosen.key.removeprefix('fy-')}"
 c1, c2 = st.columns(2)
 c1.download_button("Annual report (HTML)", lambda: data.with_cursor(
@@ -45,12 +49,17 @@ catalogue = data.query("project_catalogue", teams=list(f.teams))
 if catalogue.empty:
     st.info("No project for the chosen teams.")
     st.stop()
-titles = list(catalogue.sort_values("title").title)
-in_use = set(catalogue[catalogue.stage == "Operational"].title)
-operational = [t for t in titles if t in in_use]
-title = st.selectbox("Project", titles, index=titles.index(operational[0]) if operational else 0, key="case_project",
-                     bind="query-params")
-project_id = catalogue.loc[catalogue.title == title, "project_id"].iloc[0]
+by_title = catalogue.sort_values("title")
+titles = dict(zip(by_title.project_id, by_title.title))
+operational = list(by_title.loc[by_title.stage == "Operational", "project_id"])
+first = operational[0] if operational else next(iter(titles))
+# The URL names the project by its id; links by title, made before, still work.
+filters.read_link("case_project", titles, aliases={t: i for i, t in titles.items()}, default=first, what="project",
+                  where=" among the chosen teams' projects" if f.teams else "", fallback=titles[first])
+st.session_state.setdefault("case_project", first)
+project_id = st.selectbox("Project", list(titles), format_func=titles.get, key="case_project")
+filters.write_link("case_project", project_id, default=first)
+filters.show_notices(("report_year", "case_project"), "reports")
 st.caption("One page from the project record: summary, impact, journey through the pathway, governance, outputs "
            "and code.")
 c1, c2 = st.columns(2)

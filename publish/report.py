@@ -1,27 +1,32 @@
 """The annual report and the case-study one-pagers, as self-contained HTML (and PDF through
 Chromium). Used by the Reports page and by `python -m etl report` / `python -m etl case-study`.
 
-The HTML works offline: plotly.js is inlined once in the report's head, styles are inline, and
-there is no script, stylesheet, font or image from anywhere else, and the page's content
-security policy (CONTENT_POLICY) forbids loading any, so text from a record cannot add one. Links
-in the text (a case study's outputs, a repository) stay links when their address is a web address
-(publish.text.safe_link), with its host shown; any other address is left out.
+The HTML works offline: plotly.js is inlined once in the report's head (the partial bundle of
+publish.plotlyjs when it draws every chart), styles are inline, and there is no script, stylesheet,
+font or image from anywhere else, and the page's content security policy (CONTENT_POLICY) forbids
+loading any, so text from a record cannot add one. Links in the text (a case study's outputs, a
+repository) stay links when their address is a web address (publish.text.safe_link), with its host
+shown; any other address is left out.
+
+The PDF is a publication: the charts are drawn as images (SVG, no toolbar, no script), headings
+stay with what follows them, a contents list opens the report (and the PDF's outline lists the
+sections), and every page has "Page N of M" in its footer. On demo data, the HTML, the PDF and
+every page's footer say the data is synthetic.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import html as _html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
-
 from analyses import metrics, network, queries
-from publish import printing, theme
+from publish import exports, plotlyjs, printing, theme
 from publish.text import day, safe_link
 
 # Each kind of move in project_moves and the measure (analyses.metrics) that counts it.
@@ -42,12 +47,49 @@ def period_label(start: dt.date, end: dt.date) -> str:
 
 @dataclass
 class Report:
+    """A report: `body` holds a marker for each of `figures` (fig, alt), drawn interactive in
+    `html` and as images in `pdf()`."""
     title: str
-    html: str
+    body: str
     what: str = "the report"
+    figures: list = field(default_factory=list)
+    demo: bool = False
+    one_page: bool = False
+
+    @functools.cached_property
+    def html(self) -> str:
+        body = self.body
+        for number, (fig, alt) in enumerate(self.figures, 1):
+            inner = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{number}",
+                                default_width="100%", config={"displaylogo": False, "displayModeBar": False,
+                                                              "responsive": True})
+            body = body.replace(_marker(number), f"<figure role='img' aria-label='{_e(alt)}'>{inner}</figure>")
+        script = plotlyjs.script(*(fig for fig, _ in self.figures)) if self.figures else None
+        return _page(self.title, body, script=script, one_page=self.one_page)
+
+    def print_html(self) -> str:
+        """The page as printed: each chart an SVG image (drawn by Chromium), no script at all."""
+        body = self.body
+        for number, (fig, alt) in enumerate(self.figures, 1):
+            height = int(fig.layout.height or exports.DEFAULT_HEIGHT)
+            svg = printing.image(fig.to_dict(), "svg", width=PRINT_WIDTH, height=height)
+            data = base64.b64encode(svg).decode("ascii")
+            body = body.replace(_marker(number), f"<figure><img alt='{_e(alt)}' src='data:image/svg+xml;base64,"
+                                                 f"{data}'></figure>")
+        return _page(self.title, body, script=None, one_page=self.one_page)
 
     def pdf(self) -> bytes:
-        return printing.pdf(self.html, what=f"the PDF of {self.what}")
+        footer = self.title + (f" · {exports.DEMO_MARK}" if self.demo else "")
+        return printing.pdf(self.print_html(), what=f"the PDF of {self.what}", footer=footer)
+
+
+MATRIX_TEAMS = 12  # more teams than this: the strongest pairs as a table, not a matrix
+CHART_TEAMS = 15   # more teams than this: a chart by team shows this many, the rest added up
+PRINT_WIDTH = 900  # CSS pixels a chart is drawn at for print; the page shows it at its width (about 690)
+
+
+def _marker(number: int) -> str:
+    return f"<!--figure-{number}-->"
 
 
 def annual(con: duckdb.DuckDBPyConnection, start: dt.date | None = None, end: dt.date | None = None) -> Report:
@@ -65,14 +107,11 @@ def annual(con: duckdb.DuckDBPyConnection, start: dt.date | None = None, end: dt
     label = period_label(start, end)
     title = f"Data Science Assembly: annual report, {label}"
     figures = _Figures()
-    body = [_header(title, status, start, end, as_of)]
-    body.append(_headlines(con, period))
-    body.append(_projects(con, period, figures))
-    body.append(_tech(con, period, figures))
-    body.append(_collaboration(con, period, figures))
-    body.append(_teams(con, period))
-    body.append(_case_studies(con, end))
-    return Report(title, _page(title, "".join(body), with_plotly=True))
+    demo = status.contents.iloc[0] == "demo"
+    sections = [_headlines(con, period), _projects(con, period, figures), _tech(con, period, figures),
+                _collaboration(con, period, figures), _teams(con, period), _case_studies(con, end)]
+    body = _header(title, start, end, as_of, demo) + _contents(sections) + "".join(sections)
+    return Report(title, body, figures=figures.shown, demo=demo)
 
 
 def case_study(con: duckdb.DuckDBPyConnection, project_id: str) -> Report:
@@ -83,6 +122,7 @@ def case_study(con: duckdb.DuckDBPyConnection, project_id: str) -> Report:
     p = detail.iloc[0]
     status = queries.run(con, "data_status")
     as_of = status.data_as_of.iloc[0].date() if not status.empty else dt.date.today()
+    demo = not status.empty and status.contents.iloc[0] == "demo"
     timeline = queries.run(con, "project_timeline", project_id=project_id, as_of=as_of)
     outputs = queries.run(con, "project_outputs_list", project_id=project_id)
     repos = queries.run(con, "project_repository_activity", project_id=project_id, as_of=as_of)
@@ -99,7 +139,7 @@ def case_study(con: duckdb.DuckDBPyConnection, project_id: str) -> Report:
     stages = " → ".join(f"{r.label} ({r.entered_on:%b %Y})" for r in timeline.itertuples())
     parts = [
         f"<header><p class='kicker'>Data Science Assembly · case study</p><h1>{_e(p.title)}</h1>"
-        f"<p class='lede'>{_e(p.summary)}</p></header>",
+        f"<p class='lede'>{_e(p.summary)}</p>" + (_DEMO_CASE if demo else "") + "</header>",
         "<div class='two'><div>",
         f"<p>{_e(p.description)}</p>" if isinstance(p.description, str) and p.description else "",
         f"<h2>Impact</h2><p>{_e(p.impact)}</p>" if isinstance(p.impact, str) and p.impact else "",
@@ -125,25 +165,23 @@ def case_study(con: duckdb.DuckDBPyConnection, project_id: str) -> Report:
         parts.append(f"<p>Full case study: {_link(p.case_study_url, p.case_study_url)}</p>")
     parts.append(f"<footer>From the project record and repository data as of {_day(as_of)}.</footer>")
     title = f"Case study: {p.title}"
-    return Report(title, _page(title, "".join(parts), with_plotly=False, one_page=True), what="the case study")
+    return Report(title, "".join(parts), what="the case study", demo=demo, one_page=True)
 
 
 # --- sections of the annual report -----------------------------------------------------------
 
 class _Figures:
-    """Charts of one report: each becomes a div; plotly.js is in the page head once."""
+    """Charts of one report: each is a marker in the body, drawn by Report (interactive in the
+    HTML, with plotly.js in the page head once; an image in the PDF)."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.shown: list[tuple[go.Figure, str]] = []
 
     def div(self, fig: go.Figure, alt: str) -> str:
-        self.count += 1
         fig.update_layout(template=theme.TEMPLATE_NAME if theme.TEMPLATE_NAME in _templates() else "plotly_white",
                           margin=dict(l=10, r=10, t=30, b=10))
-        inner = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"figure-{self.count}",
-                            default_width="100%", config={"displaylogo": False, "staticPlot": False,
-                                                          "responsive": True})
-        return f"<figure role='img' aria-label='{_e(alt)}'>{inner}</figure>"
+        self.shown.append((fig, alt))
+        return _marker(len(self.shown))
 
 
 def _templates():
@@ -153,12 +191,25 @@ def _templates():
     return pio.templates
 
 
-def _header(title, status, start, end, as_of) -> str:
-    demo = status.contents.iloc[0] == "demo"
+_DEMO_CASE = (f"<p class='demo'><strong>{exports.DEMO_MARK}.</strong> This project, its team and its "
+              "repositories are invented, made to show what a case study contains.</p>")
+
+
+def _header(title, start, end, as_of, demo: bool) -> str:
     return (f"<header><p class='kicker'>NHS England · Data Science Assembly</p><h1>{_e(title)}</h1>"
             f"<p class='lede'>{_day(start)} to {_day(end)}. Data as of {_day(as_of)}.</p>"
-            + ("<p class='demo'>Demo data: synthetic teams, projects and repositories, made to show what the "
-               "report contains.</p>" if demo else "") + "</header>")
+            + (f"<p class='demo'><strong>{exports.DEMO_MARK}.</strong> The teams, projects and repositories in "
+               "this report are invented, made to show what the report contains.</p>" if demo else "")
+            + "</header>")
+
+
+def _contents(sections: list[str]) -> str:
+    """A list of the sections (each a <section id=...><h2>), linking to them."""
+    import re
+
+    found = [re.match(r"<section[^>]* id='([^']+)'[^>]*><h2>([^<]+)</h2>", s) for s in sections]
+    items = "".join(f"<li><a href='#{m.group(1)}'>{m.group(2)}</a></li>" for m in found if m)
+    return f"<nav class='contents' aria-label='Contents'><h2>Contents</h2><ol>{items}</ol></nav>"
 
 
 HEADLINES = ("projects", "started", "moved_on", "went_operational", "ever_operational", "active_repositories",
@@ -171,9 +222,24 @@ def headline_figures(con, start: dt.date, end: dt.date) -> list[tuple[metrics.Me
     return [(metrics.get(key), metrics.value(key, run, start, end)) for key in HEADLINES]
 
 
+def _top_teams(frame: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, str]:
+    """`frame` (rows per team) kept to the CHART_TEAMS teams of most `measure`, the first at the
+    top of a horizontal chart, and a note saying what the others add up to: a chart of forty teams
+    would not fit a page, and their sum as one bar would dwarf every team shown."""
+    totals = frame.groupby("team")[measure].sum().sort_values(ascending=False)
+    if len(totals) <= CHART_TEAMS:
+        return frame, ""
+    kept = list(totals.index[:CHART_TEAMS])
+    rest = len(totals) - CHART_TEAMS
+    order = {team: i for i, team in enumerate(kept)}
+    shown = frame[frame.team.isin(kept)].sort_values("team", key=lambda t: t.map(order), ascending=False)
+    return shown, (f"; the {CHART_TEAMS} teams with the most {measure} are shown, the other {rest} have "
+                   f"{totals.iloc[CHART_TEAMS:].sum():,.0f} {measure} between them")
+
+
 def _headlines(con, period) -> str:
     figures = headline_figures(con, period["date_from"], period["date_to"])
-    return ("<section><h2>The year in numbers</h2><div class='cards'>"
+    return ("<section id='numbers'><h2>The year in numbers</h2><div class='cards'>"
             + "".join(f"<div class='card'><span class='n'>{m.shown(v)}</span><span>{_e(m.name)}</span></div>"
                       for m, v in figures)
             + "</div><details open><summary>How these figures are counted</summary><dl class='definitions'>"
@@ -192,7 +258,7 @@ def _projects(con, period, figures: _Figures) -> str:
     funnel.update_layout(height=330)
     ever, now = metrics.get("ever_operational"), metrics.get("operational_now")
     run = functools.partial(queries.run, con)
-    out = ["<section><h2>Projects and the pathway to operational use</h2>",
+    out = ["<section id='projects'><h2>Projects and the pathway to operational use</h2>",
            "<p>How far the Assembly's projects have come: those reaching each stage by the end of the period "
            f"(stages can be skipped). {_e(ever.name)}: {ever.shown(ever.value(run, period['date_from'], period['date_to']))}"
            f"; {_e(now.name.lower())}: {now.shown(now.value(run, period['date_from'], period['date_to']))}.</p>",
@@ -218,17 +284,18 @@ def _tech(con, period, figures: _Figures) -> str:
     radar_moves = queries.run(con, "radar_history")
     radar_moves = radar_moves[(radar_moves.moved_on >= pd.Timestamp(period["date_from"]))
                               & (radar_moves.moved_on <= pd.Timestamp(period["date_to"]))]
-    out = ["<section><h2>Tech stack</h2>"]
+    out = ["<section id='tech'><h2>Tech stack</h2>"]
     if not languages.empty:
         shown, colours = theme.top_with_other(languages, "language", "repositories")
-        shown = shown.groupby(["team", "language"], as_index=False).repositories.sum()
+        shown, teams_note = _top_teams(shown.groupby(["team", "language"], as_index=False).repositories.sum(),
+                                       "repositories")
         fig = px.bar(shown, x="repositories", y="team", color="language", orientation="h",
                      color_discrete_map=colours, category_orders={"language": list(colours)},
                      labels={"team": "", "repositories": "Repositories", "language": "Language"})
         fig.update_layout(barmode="stack", height=120 + 40 * shown.team.nunique(), legend_title_text="")
-        out.append("<p>Languages of the repositories each team worked on (a repository counts for each language "
-                   "that is at least 10% of its code).</p>")
-        out.append(figures.div(fig, "Languages by team"))
+        out.append("<div class='keep'><p>Languages of the repositories each team worked on (a repository counts "
+                   f"for each language that is at least 10% of its code){teams_note}.</p>"
+                   + figures.div(fig, "Languages by team") + "</div>")
     if not new.empty:
         grouped = new.groupby("package").agg(teams=("team", lambda t: ", ".join(sorted(set(t)))),
                                              first=("first_used", "min")).reset_index().sort_values("first")
@@ -253,21 +320,28 @@ def _collaboration(con, period, figures: _Figures) -> str:
     people = links[links.link == "people"]
     g = network.graph(activity, people)
     summary = network.summary(g)
-    out = ["<section><h2>Collaboration</h2>",
+    groups = summary["components"]
+    out = ["<section id='collaboration'><h2>Collaboration</h2><div class='keep'>",
            f"<p>{len(people)} pairs of teams shared contributors; {len(repos)} repositories had contributors from "
            f"two or more teams, and {len(projects)} projects involved more than one team. "
-           f"{summary['components']} connected group(s) of teams"
+           f"{groups} connected {'group' if groups == 1 else 'groups'} of teams"
            + (f"; not linked: {_e(', '.join(summary['isolated']))}" if summary["isolated"] else "") + ".</p>"]
-    if not people.empty:
-        names = sorted(set(activity.team) | set(people.team_a) | set(people.team_b))
+    names = sorted(set(activity.team) | set(people.team_a) | set(people.team_b))
+    if not people.empty and len(names) <= MATRIX_TEAMS:
         matrix = pd.DataFrame(float("nan"), index=names, columns=names)
         for r in people.itertuples():
             matrix.loc[r.team_a, r.team_b] = matrix.loc[r.team_b, r.team_a] = r.weight
         fig = px.imshow(matrix, text_auto=True, aspect="auto", color_continuous_scale=["#E8EDEE", theme.NHS_BLUE])
         fig.update_layout(height=420, coloraxis_showscale=False)
         fig.update_xaxes(side="top", title=None)
-        out.append("<p>People of one team contributing to another team's repositories, per pair of teams:</p>")
-        out.append(figures.div(fig, "Team-by-team matrix of shared contributors"))
+        out.append("<p>People of one team contributing to another team's repositories, per pair of teams:</p>"
+                   + figures.div(fig, "Team-by-team matrix of shared contributors"))
+    elif not people.empty:  # a matrix of this many teams is unreadable on a page: the strongest pairs
+        strongest = people.sort_values(["weight", "team_a", "team_b"], ascending=[False, True, True]).head(15)
+        out.append(f"<p>The {len(strongest)} pairs of teams sharing the most contributors, of {len(people)}:</p>"
+                   + _table(strongest.assign(weight=strongest.weight.map(lambda w: f"{w:,.0f}")),
+                            {"team_a": "Team", "team_b": "With", "weight": "People shared"}))
+    out.append("</div>")
     if not projects.empty:
         out.append("<h3>Projects across teams</h3>")
         out.append(_table(projects.head(15), {"title": "Project", "lead_team": "Lead", "partners": "Partners",
@@ -283,7 +357,7 @@ def _teams(con, period) -> str:
     catalogue = queries.run(con, "project_catalogue")
     links = queries.run(con, "collab_links", **period)
     adoption = queries.run(con, "library_adoption", **period, max_packages=200)
-    out = ["<section><h2>Teams</h2>"]
+    out = ["<section id='teams'><h2>Teams</h2>"]
     for t in teams.itertuples():
         led = catalogue[catalogue.lead_team == t.short_name]
         if t.team_id not in activity.index and led.empty:
@@ -312,7 +386,7 @@ def _teams(con, period) -> str:
 def _case_studies(con, end: dt.date) -> str:
     catalogue = queries.run(con, "project_catalogue")
     chosen = catalogue[(catalogue.stage == "Operational") & (catalogue.started_on <= pd.Timestamp(end))]
-    out = ["<section class='break'><h2>Case studies</h2>"]
+    out = ["<section id='case-studies' class='break'><h2>Case studies</h2>"]
     shown = 0
     for r in chosen.itertuples():
         d = queries.run(con, "project_detail", project_id=r.project_id).iloc[0]
@@ -353,7 +427,15 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 1
 th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #D8DDE0; vertical-align: top; }
 th { background: #E8EDEE; }
 figure { margin: 8px 0 16px; break-inside: avoid; }
-article { break-inside: avoid; }
+figure img { display: block; max-width: 100%; max-height: 240mm; margin: 0 auto; }
+article, .keep, .card, tr { break-inside: avoid; }
+h2, h3, summary { break-after: avoid; }
+thead { display: table-header-group; }
+.contents { background: #F0F4F5; padding: 4px 16px 8px; margin: 16px 0 8px; }
+.contents h2 { border: 0; margin: 8px 0 4px; font-size: 18px; }
+.contents ol { margin: 0; padding-left: 22px; columns: 2; }
+.contents a { color: #005EB8; }
+.demo strong { color: #212B32; }
 .case .meta { color: #425563; margin: 0; }
 .two { display: grid; grid-template-columns: 2fr 1fr; gap: 20px; }
 aside { background: #F0F4F5; padding: 8px 14px; font-size: 13px; }
@@ -361,19 +443,18 @@ dt { font-weight: bold; margin-top: 6px; }
 dd { margin: 0; }
 footer { margin-top: 24px; color: #425563; font-size: 12px; }
 .break { break-before: page; }
-@media print { body { padding: 0; max-width: none; } h2 { break-after: avoid; } }
+@media print { body { padding: 0; max-width: none; } .modebar-container { display: none; } }
 """
 
 
-# What a report or an exported chart may load: its own inline scripts and styles, and images made
-# in the page (Plotly's own PNG download); nothing from any host.
-CONTENT_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                  "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'")
+CONTENT_POLICY = exports.CONTENT_POLICY  # loads nothing from any host
 
 
-def _page(title: str, body: str, *, with_plotly: bool, one_page: bool = False) -> str:
-    script = f"<script>{get_plotlyjs()}</script>" if with_plotly else ""
-    size = "<style>body { font-size: 13px; } h1 { font-size: 24px; }</style>" if one_page else ""
+def _page(title: str, body: str, *, script: str | None, one_page: bool = False) -> str:
+    script = f"<script>{script}</script>" if script else ""
+    size = ("<style>@page { margin: 12mm 14mm 14mm; } body { font-size: 13px; } h1 { font-size: 24px; } "
+            "h2 { margin-top: 18px; } .lede { font-size: 16px; } footer { margin-top: 12px; }</style>"
+            if one_page else "")
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<meta http-equiv='Content-Security-Policy' content=\"{CONTENT_POLICY}\"><title>{_e(title)}</title>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"

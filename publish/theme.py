@@ -1,13 +1,16 @@
 """NHS identity colours and chart styling, legible on a projector.
 
 Single-series charts use NHS Blue. Categories (teams, stages) use the Okabe-Ito palette,
-which stays distinguishable under the common forms of colour-blindness; each team keeps
-the same colour on every chart.
+which stays distinguishable under the common forms of colour-blindness, less its yellow, which
+cannot be seen on white. One colour means one team on every chart and page: the teams with the
+most commits keep theirs (team_colours), every other team is grey, and no colour stands for two
+teams in one chart.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 
 import numpy as np
@@ -23,9 +26,11 @@ NHS_MID_GREY = "#768692"
 NHS_PALE_GREY = "#E8EDEE"
 NHS_WARM_YELLOW = "#FFB81C"
 
-# Okabe & Ito (2008), ordered so the first colour sits close to NHS Blue.
-CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-UNMAPPED = "#BBBBBB"
+# Okabe & Ito (2008), ordered so the first colour sits close to NHS Blue, without its yellow
+# (#F0E442), which all but disappears on white.
+CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+UNMAPPED = "#A3ADB4"  # neutral grey: teams without a colour of their own, "Other" groups
+LIGHT_COLOURS = {"#E69F00", "#56B4E9", "#CC79A7", UNMAPPED}  # fills that need dark text written on them
 
 # Pathway stages from pale to dark blue, closed stages in grey: declared with the stages in
 # data/vocabulary.yml.
@@ -34,14 +39,44 @@ STAGE_COLOURS = {s.id: s.colour for s in vocabulary.current().stages}
 TEMPLATE_NAME = "nhs"
 
 
-def team_colours(teams) -> dict[str, str]:
-    """Colour per team short name, from rows with `short_name` and `colour_slot`."""
-    colours = {row.short_name: CATEGORICAL[row.colour_slot % len(CATEGORICAL)] for row in teams.itertuples()}
+# How team_colours chooses, for captions: the measure is team_list's colour_slot.
+TEAM_COLOUR_RULE = (f"The {len(CATEGORICAL)} teams whose people made the most commits (all time) keep one colour "
+                    "each on every page, as do teams chosen in the sidebar; other teams are grey")
+
+
+def team_colours(teams, selected=()) -> dict[str, str]:
+    """Colour per team short name: one team, one colour, on every chart and page.
+
+    `teams` has team_id, short_name and colour_slot (the query team_list: teams ranked by the
+    commits their people made, all time). The first len(CATEGORICAL) teams keep the colour of their
+    rank wherever they appear; every other team is grey (UNMAPPED). With teams chosen (`selected`,
+    team ids), chosen teams outside the top take the colours of top teams not chosen, by rank, as
+    far as they go (a top team whose colour is taken turns grey), so each chosen team can be told
+    apart and no colour stands for two teams."""
+    ranked = sorted(teams.itertuples(), key=lambda row: row.colour_slot)
+    own = {row.short_name: CATEGORICAL[row.colour_slot] for row in ranked if row.colour_slot < len(CATEGORICAL)}
+    if selected:
+        chosen = [row.short_name for row in ranked if row.team_id in set(selected)]
+        colours = {name: own[name] for name in chosen if name in own}
+        free = [c for c in CATEGORICAL if c not in colours.values()]
+        for name in chosen:
+            if name not in colours and free:
+                colours[name] = free.pop(0)
+        taken = set(colours.values())
+        colours.update({name: colour for name, colour in own.items() if name not in colours and colour not in taken})
+    else:
+        colours = own
+    colours.update({row.short_name: UNMAPPED for row in ranked if row.short_name not in colours})
     colours["No team"] = UNMAPPED
     return colours
 
 
-def top_with_other(frame, column: str, weight: str, keep: int = len(CATEGORICAL) - 1, other: str = "Other"):
+def has_colour(colours: dict, name) -> bool:
+    """Whether `name` has a colour of its own in `colours` (not grey, not absent)."""
+    return colours.get(name, UNMAPPED) != UNMAPPED
+
+
+def top_with_other(frame, column: str, weight: str, keep: int = len(CATEGORICAL), other: str = "Other"):
     """`frame` with all but the `keep` heaviest values of `column` folded into `other`, and a
     colour map that gives each kept value its own colour and `other` grey, so no two share one."""
     kept = list(frame.groupby(column)[weight].sum().nlargest(keep).index)
@@ -343,6 +378,8 @@ def _axis_room(fig: go.Figure, letter: str, axis, *, across: bool, plot_width: i
             times = times or bool((values.astype("datetime64[D]") != values).any())
         elif dtype is None or dtype.kind in "OSU":
             labels.update(str(v) for v in values[:1000] if isinstance(v, str))
+    if axis.ticktext is not None:  # labels the figure writes itself, at numeric positions
+        labels = {str(t) for t in axis.ticktext}
     if across:  # a y axis: the widest label, or a number such as 1.5k; a title stands beside them
         width = max(text_width(label, size) for label in labels) + 16 if labels else text_width("1.5k", size)
         return 12 + width + (line + 10 if axis.title.text else 0)
@@ -355,4 +392,7 @@ def _axis_room(fig: go.Figure, letter: str, axis, *, across: bool, plot_width: i
         width = max(text_width(label, size) for label in labels)
         slot = plot_width / len(labels)
         tall = line if slot > width + 16 else width // 2 + line if slot > 2 * line else width
+        if isinstance(axis.tickangle, (int, float)):  # turned as the figure asks
+            turn = math.radians(axis.tickangle)
+            tall = round(abs(math.sin(turn)) * width + abs(math.cos(turn)) * line)
     return 40 + tall

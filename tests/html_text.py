@@ -1,6 +1,9 @@
-"""Reading what dashboard.blocks writes (st.html bodies) back as text, with the standard library."""
+"""Reading what dashboard.blocks and dashboard.headline write (st.html bodies) back as text, with
+the standard library."""
 from __future__ import annotations
 
+import html
+import re
 from html.parser import HTMLParser
 
 
@@ -49,3 +52,11 @@ def rows(body: str, label: str) -> tuple[list[list[str]], list[str]]:
     if not parser.rows:
         raise AssertionError(f"no element labelled {label!r} in the HTML")
     return parser.rows, parser.links
+
+
+def page_answer(at) -> tuple[str, str]:
+    """The page's sentence and the definitions behind it (dashboard.headline), as people read them."""
+    found = [h.value for h in at.html if 'class="ai-answer"' in h.value]
+    assert len(found) == 1, found
+    title = re.search(r'title="([^"]*)"', found[0])
+    return html.unescape(re.sub(r"<[^>]+>", "", found[0])), html.unescape(title.group(1) if title else "")

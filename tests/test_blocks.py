@@ -21,7 +21,8 @@ STAGES = pd.DataFrame({
 
 
 def newest(**changes) -> pd.DataFrame:
-    row = {"started_on": dt.date(2026, 9, 3), "title": "Triage <b>model</b> & co", "summary": "Ranks <i>referrals</i>.",
+    row = {"project_id": "triage-model", "started_on": dt.date(2026, 9, 3), "title": "Triage <b>model</b> & co",
+           "summary": "Ranks <i>referrals</i>.",
            "lead_team": "AI Skunkworks", "stage": "Pilot", "repositories": 1234}
     return pd.DataFrame([{**row, **changes}])
 
@@ -59,7 +60,7 @@ def test_newest_projects_show_titles_as_text_and_link_to_the_record_with_the_pag
     url = urlsplit(links[0])
     assert url.path == "projects"
     assert parse_qsl(url.query) == [("team", "AI Imaging"), ("team", "DS Hub"), ("period", "All time"),
-                                    ("project", "Triage <b>model</b> & co")]
+                                    ("project", "triage-model")]  # the project by its id, never its title
 
 
 def test_a_project_without_a_summary_has_no_empty_line():
@@ -75,6 +76,21 @@ def test_headline_figures_name_each_value_and_what_it_counts():
     rows, _ = html_text.rows(body, "Headline figures")
     assert rows == [["Projects", "12,345", "started by 30 Sep 2026"], ["<Teams>", "8", "in the selection"]]
     assert "<Teams>" not in body
+
+
+def test_headline_figures_show_the_change_against_the_period_before_and_name_it():
+    body = blocks.figures([("Projects", 40, "started", (30, "the previous 12 months", "1 Oct 2024 to 30 Sep 2025")),
+                           ("Contributors", 51, "people", (55, "FY 2024/25", "1 Apr 2024 to 31 Mar 2025")),
+                           ("Repositories", 7, "active", (7, "FY 2024/25", "1 Apr 2024 to 31 Mar 2025")),
+                           ("Teams", 8, "chosen", None)], label="Headline figures")
+    rows, _ = html_text.rows(body, "Headline figures")
+    assert rows == [["Projects", "40", "▲ 10 on the previous 12 months", "started"],
+                    ["Contributors", "51", "▼ 4 on FY 2024/25", "people"],
+                    ["Repositories", "7", "No change on FY 2024/25", "active"],
+                    ["Teams", "8", "chosen"]]
+    assert re.findall(r'class="ai-change (ai-\w+)" title="([^"]*)"', body) == [
+        ("ai-up", "Compared with 30 in 1 Oct 2024 to 30 Sep 2025"), ("ai-down", "Compared with 55 in 1 Apr 2024 to 31 Mar 2025"),
+        ("ai-same", "Compared with 7 in 1 Apr 2024 to 31 Mar 2025")]
 
 
 def activity(months: int, rows: list[dict], start: str = "2025-10-01") -> pd.DataFrame:
@@ -120,8 +136,16 @@ def test_team_activity_lists_all_teams_then_the_busiest_then_the_rest():
     assert [start for start, *_ in every["bars"]] == [round(i / 12, 3) for i in range(12)]
     assert all(width == every["bars"][0][1] and 0.8 / 12 < width < 1 / 12 for _, width, _, _ in every["bars"])
     assert [height for *_, height, _ in every["bars"]] == [100] * 12
-    # Each row is scaled to its own busiest month; a month without commits has no bar.
+    # The rows of one team share one scale, the busiest team month (60) full height; a month
+    # without commits has no bar. The rows adding teams up (all teams, the rest) have their own.
     assert [(start, height) for start, _, height, _ in skunk["bars"]] == [(round(10 / 12, 3), 25), (round(11 / 12, 3), 100)]
+    no_team, rest = trends(body)[2:]
+    assert [height for *_, height, _ in no_team["bars"]] == [5] * 12  # 3 of 60, not full height
+    assert [height for *_, height, _ in rest["bars"]] == [100] * 12   # its own scale
+    assert no_team["said"] == "3 commits in Oct 2025, 3 in Sep 2026; the most, 3, in Oct 2025"
+    assert re.findall(r'<caption class="ai-scale">([^<]*)</caption>', body) == [
+        "Team rows share one scale: the tallest is 60 commits (Skunk &lt;works&gt;, Sep 2026); "
+        "the All teams row and the 2 other teams row each have their own, tallest 10 and 1."]
     assert skunk["said"] == "0 commits in Oct 2025, 60 in Sep 2026; the most, 60, in Sep 2026"
     assert skunk["hover"] == ("Commits: Oct 2025: 0; Nov 2025: 0; Dec 2025: 0; Jan 2026: 0; Feb 2026: 0; Mar 2026: 0; "
                               "Apr 2026: 0; May 2026: 0; Jun 2026: 0; Jul 2026: 0; Aug 2026: 15; Sep 2026: 60")

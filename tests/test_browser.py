@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = config.ROOT / "test-artifacts"
 # Flags that keep Chromium from reaching for the network it does not have here.
-TEAM_IN_URL = re.compile(r"[?&]team=AI(\+|%20)Imaging")
+TEAM_IN_URL = re.compile(r"[?&]team=ai-imaging(&|$)")  # by the team's id, never its name
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -244,7 +244,7 @@ def test_a_newest_project_opens_its_record_with_the_same_filters(server, page):
     link.click()
     page.wait_for_url(re.compile(r"/projects\?"))
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
-    assert "period=All+time" in page.url
+    assert "period=all-time" in page.url  # the period by its key
     assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').input_value() == "All time"
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -300,22 +300,25 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
         dialog.get_by_role("button", name="PNG image").click()
     png_file = tmp_path / png.value.suggested_filename
     png.value.save_as(png_file)
-    assert png_file.name == "projects-by-stage.png"
+    assert png_file.name == "projects-by-stage_all-teams_last-12-months.png"  # named by its scope
     content = png_file.read_bytes()
     assert content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) > 10_000
     width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
-    assert (width, height) == (2400, 680)  # 1200 x 340 px at twice the pixels, for slides
+    # 1200 px wide at twice the pixels, for slides: the chart's 340 px and 128 px for its title,
+    # subtitle (scope and data date) and source line
+    assert (width, height) == (2400, 2 * (340 + 128))
 
     with page.expect_download(timeout=30_000) as csv_download:  # the dialog stays open for more
         dialog.get_by_role("button", name="Data (CSV)").click()
     csv_file = tmp_path / csv_download.value.suggested_filename
     csv_download.value.save_as(csv_file)
     table = pd.read_csv(csv_file)
-    assert {"stage", "label", "projects"} <= set(table.columns)
+    assert list(table.columns) == ["Stage", "Phase", "Projects"]  # in words, the stage by its label
+    assert "Proof of concept" in set(table.Stage)
     con = duckdb.connect(str(server["db"]), read_only=True)
     projects = con.execute("SELECT count(*) FROM projects WHERE started_on <= DATE '2026-09-30'").fetchone()[0]
     con.close()
-    assert table.projects.sum() == projects
+    assert table.Projects.sum() == projects
 
     # Closed, and opened from the activity table: the stacked chart's data, commits by team per month.
     dialog.get_by_role("button", name="Close").click()
@@ -324,9 +327,9 @@ def test_a_chart_downloads_as_png_and_its_data_as_csv(server, page, tmp_path):
     dialog.get_by_text("Export: Commits by team per month").wait_for()
     with page.expect_download(timeout=30_000) as csv_download:
         dialog.get_by_role("button", name="Data (CSV)").click()
-    assert csv_download.value.suggested_filename == "commits-by-team-per-month.csv"
+    assert csv_download.value.suggested_filename == "commits-by-team-per-month_all-teams_last-12-months.csv"
     monthly = pd.read_csv(csv_download.value.path())
-    assert {"month", "team", "commits", "contributors"} <= set(monthly.columns) and monthly.commits.sum() > 0
+    assert list(monthly.columns) == ["Month", "Team", "Commits", "Contributors"] and monthly.Commits.sum() > 0
 
 
 def _chart_specs(demo_db, monkeypatch) -> dict[str, str]:

@@ -80,14 +80,14 @@ def test_a_package_named_as_a_formula_downloads_as_text(tmp_path, page):
         xlsx_download.value.save_as(xlsx_file)
 
     table = pd.read_csv(csv_file)
-    assert "'" + hostile.FORMULA in table.package.tolist()
-    assert not table.package.str.startswith(("=", "+", "-", "@")).any()
-    assert table.repositories.dtype.kind == "i"
+    assert "'" + hostile.FORMULA in table.Package.tolist()
+    assert not table.Package.str.startswith(("=", "+", "-", "@")).any()
+    assert table.Repositories.dtype.kind == "i"
 
     sheet = openpyxl.load_workbook(xlsx_file).active
     header = [c.value for c in sheet[1]]
     rows = list(sheet.iter_rows(min_row=2))
-    package = next(row[header.index("package")] for row in rows if "HYPERLINK" in str(row[header.index("package")].value))
+    package = next(row[header.index("Package")] for row in rows if "HYPERLINK" in str(row[header.index("Package")].value))
     assert package.data_type != "f" and package.value == "'" + hostile.FORMULA
-    assert all(row[header.index("repositories")].data_type == "n" for row in rows)
+    assert all(row[header.index("Repositories")].data_type == "n" for row in rows)
     assert all(cell.data_type != "f" for row in rows for cell in row)

@@ -16,45 +16,88 @@ def monthly(teams: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_up_to_eight_teams_are_drawn_as_they_are():
-    frame = monthly(8)
-    colours = {f"T{t:02d}": "#123456" for t in range(8)}
-    got, palette = figures.fold_groups(frame, group="team", x="month", y="commits", colours=colours)
-    assert got is frame and palette is colours
-    fig = figures.by_group(frame, x="month", y="commits", group="team", colours=colours)
-    assert [t.name for t in fig.data] == [f"T{t:02d}" for t in range(8)]
-    assert all(t.marker.color == "#123456" for t in fig.data)
+def team_list(teams: int) -> pd.DataFrame:
+    """Rows as the query team_list gives them: T00 has the most commits, then T01, ..."""
+    return pd.DataFrame({"team_id": [f"t{t:02d}" for t in range(teams)], "short_name": [f"T{t:02d}" for t in range(teams)],
+                         "colour_slot": range(teams)})
 
 
-def test_more_teams_keep_the_seven_largest_and_sum_the_rest():
+def contrast_on_white(colour: str) -> float:
+    """WCAG's contrast ratio of `colour` against white."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_the_teams_with_most_commits_keep_one_colour_each_and_the_rest_are_grey():
+    colours = theme.team_colours(team_list(10))
+    top = [colours[f"T{t:02d}"] for t in range(len(theme.CATEGORICAL))]
+    assert top == theme.CATEGORICAL  # by rank, the palette's order
+    assert colours["T07"] == colours["T08"] == colours["T09"] == colours["No team"] == theme.UNMAPPED
+    # Every colour can be seen on white (the palette's yellow could not) and none repeats.
+    assert len(set(theme.CATEGORICAL)) == len(theme.CATEGORICAL) and theme.UNMAPPED not in theme.CATEGORICAL
+    assert all(contrast_on_white(c) >= 2 for c in [*theme.CATEGORICAL, theme.UNMAPPED])
+
+
+def test_chosen_teams_take_free_colours_and_no_colour_stands_for_two_teams():
+    # T09 (grey among all teams) is chosen with T03: T03 keeps its own colour, T09 takes the
+    # first colour free of chosen teams, T00's, and T00 turns grey.
+    colours = theme.team_colours(team_list(10), selected=("t03", "t09"))
+    assert colours["T03"] == theme.CATEGORICAL[3] and colours["T09"] == theme.CATEGORICAL[0]
+    assert colours["T00"] == theme.UNMAPPED
+    coloured = [c for c in colours.values() if c != theme.UNMAPPED]
+    assert len(coloured) == len(set(coloured)) == len(theme.CATEGORICAL)
+    # More teams chosen than colours: the highest ranked take them, the rest stay grey.
+    many = theme.team_colours(team_list(12), selected=tuple(f"t{t:02d}" for t in range(2, 12)))
+    assert [many[f"T{t:02d}"] for t in range(2, 9)] == [theme.CATEGORICAL[i] for i in (2, 3, 4, 5, 6, 0, 1)]
+    assert {many[f"T{t:02d}"] for t in (0, 1, 9, 10, 11)} == {theme.UNMAPPED}
+
+
+def test_teams_with_a_colour_are_drawn_as_they_are_and_the_rest_summed_as_other():
     frame = monthly(12)
-    got, palette = figures.fold_groups(frame, group="team", x="month", y="commits", colours={}, sums=("contributors",))
-    largest = [f"T{t:02d}" for t in range(11, 4, -1)]  # commits grow with the team number
-    assert list(dict.fromkeys(got.team)) == largest + [figures.OTHER_TEAMS]
-    assert palette == {**{team: theme.CATEGORICAL[i] for i, team in enumerate(largest)},
-                       figures.OTHER_TEAMS: theme.UNMAPPED}
-    other = got[got.team == figures.OTHER_TEAMS].set_index("month")
-    small = frame[frame.team.isin([f"T{t:02d}" for t in range(5)])].groupby("month")
-    assert other.commits.to_dict() == small.commits.sum().to_dict()
-    assert other.contributors.to_dict() == small.contributors.sum().to_dict()
+    colours = theme.team_colours(team_list(12))
+    got, palette = figures.fold_groups(frame, group="team", x="month", y="commits", colours=colours, sums=("contributors",))
+    kept = [f"T{t:02d}" for t in range(7)]  # the seven with the most commits all time, not in this period
+    assert list(dict.fromkeys(got.team)) == kept + ["Other (5 teams)"]
+    assert palette == {**{team: theme.CATEGORICAL[i] for i, team in enumerate(kept)}, "Other (5 teams)": theme.UNMAPPED}
+    other = got[got.team == "Other (5 teams)"].set_index("month")
+    rest = frame[~frame.team.isin(kept)].groupby("month")
+    assert other.commits.to_dict() == rest.commits.sum().to_dict()
+    assert other.contributors.to_dict() == rest.contributors.sum().to_dict()
     assert got.commits.sum() == frame.commits.sum()
     fig = figures.by_group(got, x="month", y="commits", group="team", colours=palette)
     assert len(fig.data) == 8 and fig.data[-1].marker.color == theme.UNMAPPED
+    assert len({t.marker.color for t in fig.data}) == 8
+    assert figures.folded(frame, colours) and not figures.folded(monthly(8), colours)
+    # One grey team keeps its name: "Other (1 team)" would say less.
+    got, palette = figures.fold_groups(monthly(8), group="team", x="month", y="commits", colours=colours)
+    assert list(palette) == [f"T{t:02d}" for t in range(8)] and palette["T07"] == theme.UNMAPPED
 
 
-def test_rates_drop_the_smaller_teams_and_dates_keep_the_earliest():
+def test_rates_drop_the_grey_teams_and_dates_keep_the_earliest():
+    colours = theme.team_colours(team_list(10))
     frame = monthly(10).assign(retention=50.0)
-    got, palette = figures.fold_groups(frame, group="team", x="month", y="commits", colours={}, how="drop")
-    assert sorted(got.team.unique()) == [f"T{t:02d}" for t in range(3, 10)] and figures.OTHER_TEAMS not in palette
-    first = pd.DataFrame([{"team": f"T{t}", "package": p, "first_used": dt.date(2020 + t, 1, 1)}
-                          for t in range(9) for p in (["pandas", "numpy"] if t else ["pandas", "numpy", "polars"])])
-    got, _ = figures.fold_groups(first, group="team", x="package", y="first_used", colours={}, how="min")
-    other = got[got.team == figures.OTHER_TEAMS].set_index("package").first_used.to_dict()
+    got, palette = figures.fold_groups(frame, group="team", x="month", y="retention", colours=colours, how="drop")
+    assert sorted(got.team.unique()) == [f"T{t:02d}" for t in range(7)] and list(palette) == sorted(got.team.unique())
+    first = pd.DataFrame([{"team": f"T{t:02d}", "package": p, "first_used": dt.date(2020 + t, 1, 1)}
+                          for t in range(10) for p in (["pandas", "numpy"] if t else ["pandas", "numpy", "polars"])])
+    got, _ = figures.fold_groups(first, group="team", x="package", y="first_used", colours=colours, how="min")
+    other = got[got.team == "Other (3 teams)"].set_index("package").first_used.to_dict()
+    assert other == {"pandas": dt.date(2027, 1, 1), "numpy": dt.date(2027, 1, 1)}  # T07's, the earliest of the three
     assert len(got.team.unique()) == 8
-    # Kept: T0 (three packages), then the first six of the tied rest (T1 to T6); T7 and T8 fold,
-    # and the earliest of theirs is T7's.
-    assert sorted(set(got.team) - {figures.OTHER_TEAMS}) == [f"T{t}" for t in range(7)]
-    assert other == {"pandas": dt.date(2027, 1, 1), "numpy": dt.date(2027, 1, 1)}
+
+
+def test_part_periods_are_hatched_bars_and_hollow_dotted_points():
+    frame = pd.DataFrame({"year": ["FY 2024/25", "FY 2025/26", "FY 2026/27"] * 2, "team": ["A"] * 3 + ["B"] * 3,
+                          "strength": [3, 5, 2, 1, 2, 1]})
+    bars = figures.by_group(frame, x="year", y="strength", group="team", partial=["FY 2026/27"])
+    assert list(bars.data[0].marker.pattern.shape) == ["", "", "/"] and bars.data[0].marker.pattern.bgcolor == "white"
+    lines = figures.by_group(frame, x="year", y="strength", group="team", kind="line", partial=["FY 2026/27"])
+    whole, part = lines.data[0], lines.data[1]
+    assert list(whole.x) == ["FY 2024/25", "FY 2025/26"] and whole.line.dash is None
+    assert list(part.x) == ["FY 2025/26", "FY 2026/27"] and part.line.dash == "dot" and part.showlegend is False
+    assert list(part.marker.symbol) == ["circle", "circle-open"] and part.legendgroup == whole.legendgroup
+    assert len(figures.by_group(frame, x="year", y="strength", group="team", kind="line").data) == 2  # none: one line each
 
 
 def test_hover_names_each_value_even_where_the_axis_has_no_title():
@@ -68,9 +111,7 @@ def test_hover_names_each_value_even_where_the_axis_has_no_title():
     assert across.data[0].hovertemplate == "<b>%{fullData.name}</b><br>Lead team: %{y}<br>Commits: %{x}<extra></extra>"
     # Plotly Express charts too: no "=Idea" or raw stage codes under an untitled axis.
     done = pd.DataFrame({"label": ["Idea", "Pilot"], "days": [5, 9], "stage": ["idea", "pilot"], "project_id": ["p1", "p2"]})
-    spread = pd.DataFrame({"repositories": [3, 1], "team": ["AI Imaging", "DS Hub"], "major": ["v1", "v2"],
-                           "package": ["pandas", "pandas"]})
-    for fig in (figures.durations_figure(done, ["Idea", "Pilot"]), figures.versions_figure(spread, 1)):
+    for fig in (figures.durations_figure(done, ["Idea", "Pilot"]),):
         for trace in fig.data:
             lines = trace.hovertemplate.removesuffix("<extra></extra>").split("<br>")
             assert all(re.match(r"[A-Z][^=]*=.", line) for line in lines), lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 
 import pytest
@@ -93,7 +94,8 @@ def test_the_reports_headline_figures_are_the_dashboards(demo_db, monkeypatch):
 
 def test_pages_show_each_measures_definition_where_the_figure_is(demo_db, monkeypatch):
     at = app(demo_db, monkeypatch)
-    notes = {name: note for name, _, note in html_text.rows("".join(h.value for h in at.html), "Headline figures")[0]}
+    # name, value, (the change against the period before,) what it counts
+    notes = {row[0]: row[-1] for row in html_text.rows("".join(h.value for h in at.html), "Headline figures")[0]}
     for key in ("projects", "active_repositories", "contributors", "teams_selected"):
         assert notes[metrics.get(key).name] == metrics.get(key).definition
     at.switch_page(page("collaboration.py")).run()
@@ -120,7 +122,8 @@ def test_the_repositories_page_counts_active_repositories_as_the_overview_does(d
     overview = headline(at)["Active repositories"]
     at.switch_page(page("repositories.py")).run()
     assert not at.exception
-    shown = {m.label: m.value for m in at.metric}
-    assert shown["Active repositories"] == f"{overview:,}"
+    sentence = next(h.value for h in at.html if 'class="ai-answer"' in h.value)  # the page's answer, first
+    assert re.search(r">(\S+) of the ", sentence).group(1) == f"{overview:,}"
+    assert metrics.get("active_repositories").definition in html.unescape(sentence)
     listed = at.dataframe[0].value
     assert (listed.commits > 0).sum() == overview  # the page's own table agrees with the measure

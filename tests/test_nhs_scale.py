@@ -3,16 +3,19 @@ the dashboard over it, with many teams folded into "Other teams" on team charts.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
 
 import duckdb
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, figures
+from analyses import queries
+from dashboard import collaboration_figures, data, figures
 from etl import config, warehouse
 from etl.demo import nhs_scale
 from publish import theme
@@ -68,6 +71,71 @@ def test_overview_names_the_ten_busiest_of_forty_teams_and_adds_up_the_rest(nhs_
     # The chart the Export menu gives folds the forty teams into seven and the rest, as every team chart does.
     monthly = data.query("commits_by_team_month", date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30), teams=[])
     names = [trace.name for trace in figures.activity_figure(monthly, theme.team_colours(data.query("team_list"))).data]
-    assert len(names) == 8 and names[-1] == figures.OTHER_TEAMS
+    assert len(names) == 8 and re.fullmatch(r"Other \(\d+ teams\)", names[-1])
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def open_page(db, monkeypatch, name: str):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("DSA_DB", str(db))
+    at = AppTest.from_file(str(config.ROOT / "tests" / "app_entry.py"), default_timeout=180).run()
+    at.switch_page(str(config.ROOT / "pages" / name)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at, [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def legend_colours(fig: dict) -> list[str]:
+    """The colour of each legend entry of a chart (its traces that show in the legend)."""
+    return [t["marker"]["color"] for t in fig["data"]
+            if t.get("showlegend") is not False and isinstance(t.get("marker", {}).get("color"), str) and t.get("name")]
+
+
+def test_collaboration_of_forty_teams_ranks_pairs_centres_on_one_team_and_names_every_team(nhs_db, monkeypatch):
+    at, charts = open_page(nhs_db, monkeypatch, "collaboration.py")
+    con = warehouse.open_read_only(nhs_db)
+    links = queries.run(warehouse.cursor(con), "collab_links", date_from=dt.date(2025, 10, 1), date_to=dt.date(2026, 9, 30))
+    activity = queries.run(warehouse.cursor(con), "collab_team_activity", date_from=dt.date(2025, 10, 1),
+                           date_to=dt.date(2026, 9, 30))
+    con.close()
+    people = links[links.link == "people"].sort_values("weight", ascending=False)
+    # First: the strongest pairs, strongest first.
+    bars = charts[0]["data"][0]
+    assert bars["type"] == "bar" and len(bars["y"]) == collaboration_figures.TOP_PAIRS
+    assert list(bars["x"]) == list(people.weight.head(collaboration_figures.TOP_PAIRS))
+    # Then the network round the team with the most links (then the greatest link weight), its
+    # strongest links only.
+    ends = pd.concat([people[["team_a", "weight"]].set_axis(["team", "weight"], axis=1),
+                      people[["team_b", "weight"]].set_axis(["team", "weight"], axis=1)])
+    ranked = ends.groupby("team").weight.agg(["size", "sum"]).sort_values(["size", "sum"], ascending=False)
+    assert tuple(ranked.iloc[0]) != tuple(ranked.iloc[1])  # the busiest team is clear
+    ego = next(c for c in charts if c["layout"].get("annotations"))
+    assert ego["layout"]["annotations"][0]["text"].endswith(f"<b>{ranked.index[0]}</b>")
+    assert len(next(t for t in ego["data"] if t["mode"] == "markers+text")["text"]) == collaboration_figures.PARTNERS
+    # And the matrix of every pair, every team named on both axes.
+    matrix = next(c for c in charts if c["data"][0]["type"] == "heatmap")
+    teams = set(activity.team) | set(people.team_a) | set(people.team_b)
+    assert set(matrix["data"][0]["y"]) == set(matrix["data"][0]["x"]) == teams and len(teams) > 30
+    assert matrix["layout"]["xaxis"]["dtick"] == matrix["layout"]["yaxis"]["dtick"] == 1
+    assert matrix["layout"]["height"] >= 20 * len(teams)
+    # No chart has more than eight legend entries, nor two teams in one colour.
+    for chart in charts:
+        colours = [c for c in legend_colours(chart) if c != theme.UNMAPPED]
+        assert len(legend_colours(chart)) <= 8 and len(colours) == len(set(colours)), chart["layout"].get("height")
+    answer, _ = html_text.page_answer(at)
+    assert "of contributions crossed team lines" in answer and "a year earlier" in answer
+
+
+def test_tech_stack_of_forty_teams_shows_the_top_teams_and_the_rest_together(nhs_db, monkeypatch):
+    at, charts = open_page(nhs_db, monkeypatch, "tech_stack.py")
+    languages = charts[0]
+    rows = languages["layout"]["yaxis"]["categoryarray"]
+    assert len(rows) == 16 and re.fullmatch(r"Other \(\d+ teams\)", rows[0])  # drawn bottom up: Other last
+    heat = next(c for c in charts if c["data"][0]["type"] == "heatmap")
+    assert len(heat["data"][0]["y"]) == 16 and re.fullmatch(r"Other \(\d+ teams\)", heat["data"][0]["y"][-1])
+    assert len(heat["data"][0]["x"]) == 15
+    for chart in charts:
+        colours = [c for c in legend_colours(chart) if c != theme.UNMAPPED]
+        assert len(legend_colours(chart)) <= 8 and len(colours) == len(set(colours))
+    assert not at.warning

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from etl import config
 from tests import html_text, small_warehouse
 from tests.conftest import build_tiny, build_with_project
-from tests.test_text import shown
 
 PAGES = sorted(str(p) for p in (config.ROOT / "pages").glob("*.py"))
 ENTRY = config.ROOT / "tests" / "app_entry.py"
@@ -63,7 +62,7 @@ def test_every_page_runs_without_exception(demo_db, monkeypatch, script):
 def headline(at) -> dict[str, int]:
     """The Overview's headline figures, by name (dashboard.blocks.figures)."""
     found, _ = html_text.rows("".join(h.value for h in at.html), "Headline figures")
-    return {name: int(value.replace(",", "")) for name, value, _note in found}
+    return {name: int(value.replace(",", "")) for name, value, *_said in found}
 
 
 def html_table(at, label: str) -> tuple[list[list[str]], list[str]]:
@@ -99,7 +98,7 @@ def test_overview_shows_hand_counted_headlines_stages_activity_and_newest_projec
     assert rows == [["Started", "Project", "Lead team", "Stage", "Repos"],
                     ["20 May 2024", "Scan reader What Scan reader does.", "Alpha", "Paused", "1"],
                     ["20 Apr 2024", "Bed forecast What Bed forecast does.", "Beta", "Discovery", "2"]]
-    assert [link.rsplit("project=", 1)[-1] for link in links] == ["Scan+reader", "Bed+forecast"]
+    assert [link.rsplit("project=", 1)[-1] for link in links] == ["scanner", "forecast"]  # by id, as links are
 
 
 def test_overview_of_one_team_counts_only_its_work(tmp_path, monkeypatch):
@@ -238,20 +237,24 @@ def test_project_detail_view_opens_from_the_url(demo_db, monkeypatch):
 
 
 def test_submit_form_reports_problems_and_offers_a_valid_record(demo_db, monkeypatch):
+    from tests.test_forms import error_summary
+
     at = app(demo_db, monkeypatch)
     at.switch_page(page("projects.py")).run()
     at.text_input(key="form_id").input("Not A Slug")
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
-    problems = shown(at.error[0].value)  # the checks' words, escaped as text
-    assert "id: 'Not A Slug'" in problems and "title" in problems and "summary" in problems
+    problems = dict((message, key) for key, message in error_summary(at))  # in the words of the form's labels
+    assert problems["Enter the title"] == "form_title" and problems["Enter the one-line summary"] == "form_summary"
+    assert any(m.startswith("Id must be lower-case letters") for m in problems)
     assert len(at.get("download_button")) == 0
     at.text_input(key="form_id").input("new-triage-model")
     at.text_input(key="form_title").input("New triage model")
     at.text_input(key="form_summary").input("Ranks referrals by urgency.")
+    at.selectbox(key="form_lead").select("ai-skunkworks")
     at.text_area(key="form_repos").input("https://github.com/nhsx/new-triage-model")
     at.get("form_submit_button")[0].click().run()
-    assert not at.error
+    assert not error_summary(at)
     assert "id: new-triage-model" in at.code[0].value
     assert len(at.get("download_button")) == 1
 

@@ -18,7 +18,7 @@ import pytest
 
 from dashboard import charts
 from etl import config, warehouse
-from publish import report
+from publish import exports, report
 
 PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
@@ -108,6 +108,44 @@ def test_report_pdf_has_several_pages(written):
     assert len(PAGE.findall(pdf)) > 1
 
 
+def pdf_pages(path) -> list[str]:
+    """The text of each page of a PDF, as poppler's pdftotext reads it."""
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def test_report_pdf_is_numbered_on_every_page_and_opens_with_contents(written):
+    pages = pdf_pages(written / "report.pdf")
+    assert len(pages) > 3
+    for number, text in enumerate(pages, 1):
+        footer = text.strip().splitlines()[-1]
+        assert re.search(rf"Page {number} of {len(pages)}$", footer), footer
+        assert "annual report, financial year 2025/26 · Synthetic demo data" in footer  # the demo mark on every page
+    first = " ".join(pages[0].split())
+    assert "Synthetic demo data. The teams, projects and repositories in this report are invented" in first
+    contents = first.split("Contents", 1)[1]
+    for number, section in enumerate(["The year in numbers", "Projects and the pathway", "Tech stack",
+                                      "Collaboration", "Teams", "Case studies"], 1):
+        assert f"{number}. {section}" in contents, section
+
+
+def test_report_pdf_draws_charts_as_images_without_a_toolbar(written, demo_db_master):
+    made = report.annual(warehouse.open_read_only(demo_db_master))
+    printed = made.print_html()
+    assert "<script" not in printed
+    assert "modebar-btn" not in printed and "Plotly.newPlot" not in printed
+    assert printed.count("<img alt=") == len(made.figures) >= 3 and printed.count("data:image/svg+xml;base64,") >= 3
+    assert all(u.startswith("data:image/svg+xml;base64,") for u in resources(printed).loaded)  # in the page
+    words = " ".join(pdf_pages(written / "report.pdf"))
+    assert not re.search(r"Download plot|Zoom in|Autoscale|Reset axes|Toggle Spike|Produced with Plotly", words, re.I)
+    info = subprocess.run(["pdfinfo", str(written / "report.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"^JavaScript:\s+no$", info, re.M) and re.search(r"^Tagged:\s+yes$", info, re.M)
+    html = (written / "report.html").read_text()
+    assert '"displayModeBar": false' in html and len(html) < 2_000_000  # the partial plotly.js, once
+
+
 def test_report_for_a_chosen_period(demo_db_master, tmp_path):
     done = etl("report", "--db", str(demo_db_master), "--from", "2024-01-01", "--to", "2024-06-30",
                "--out", str(tmp_path / "r.html"))
@@ -129,7 +167,10 @@ def test_case_study_is_one_page_from_the_record(demo_db_master, tmp_path):
     html = (tmp_path / "c.html").read_text()
     assert title in html and summary in html
     assert resources(html).loaded == []
-    assert len(PAGE.findall((tmp_path / "c.pdf").read_bytes())) == 1
+    assert "<strong>Synthetic demo data.</strong> This project, its team and its repositories are invented" in html
+    (page,) = pdf_pages(tmp_path / "c.pdf")
+    assert "Synthetic demo data. This project" in " ".join(page.split())
+    assert re.search(r"Case study: .+ · Synthetic demo data +Page 1 of 1$", page.strip().splitlines()[-1])
     missing = etl("case-study", "no-such-project", "--db", str(demo_db_master), "--out", str(tmp_path / "n.html"))
     assert missing.returncode == 2 and "no project 'no-such-project'" in missing.stderr
 
@@ -156,7 +197,9 @@ def test_chart_exports_csv_excel_and_offline_html():
     assert pd.read_csv(io.BytesIO(charts.csv(data))).commits.tolist() == [3, 5]
     back = pd.read_excel(io.BytesIO(charts.xlsx(data, "Commits by team")))
     assert back.people.tolist() == ["p_1, p_2", "p_3"] and back.when.dt.year.tolist() == [2025, 2025]
-    page = charts.html(fig, "Commits <by> team").decode()
+    about = exports.Context("Commits <by> team", "All teams · All time: 1 Jan 2024 to 30 Sep 2026", "all-teams_all-time",
+                            dt.date(2026, 9, 30))
+    page = charts.html(fig, about).decode()
     assert "<title>Commits &lt;by&gt; team</title>" in page
     assert resources(page).loaded == [] and page.count("plotly.js v") == 1
 
@@ -190,13 +233,14 @@ def test_reports_page_offers_the_last_complete_year_and_case_studies(demo_db, mo
     at = app(demo_db, monkeypatch)
     at.switch_page(page("reports.py")).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.selectbox(key="report_year").value == "FY 2025/26"
+    assert at.selectbox(key="report_year").value == "fy-2025-26"
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Annual report (HTML)", "Annual report (PDF)", "Case study (HTML)", "Case study (PDF)"]
     chosen = app(demo_db, monkeypatch, report_year="FY 2024/25", case_project="Data science toolkit")
     chosen.switch_page(page("reports.py")).run()
-    assert chosen.selectbox(key="report_year").value == "FY 2024/25"
-    assert chosen.selectbox(key="case_project").value == "Data science toolkit"
+    assert chosen.selectbox(key="report_year").value == "fy-2024-25"  # a link by names opens the same choice
+    assert chosen.selectbox(key="case_project").value == "ds-toolkit"
+    assert chosen.query_params == {"report_year": "fy-2024-25", "case_project": "ds-toolkit"}  # now by ids
 
 
 def test_table_downloads_are_headed_as_on_screen_and_hold_no_formula(tmp_path):
@@ -243,3 +287,40 @@ def test_tags_in_data_values_are_drawn_as_text_not_markup():
     assert r'&lt;a href=\"http://evil.example\"&gt;pandas&lt;/a&gt;' in drawn
     assert list(spec["data"][0]["x"]) == list(spec["layout"]["xaxis"]["categoryarray"])  # still matching
     assert "<br>" in spec["data"][0]["hovertemplate"] or "<" not in spec["data"][0]["hovertemplate"]  # page markup kept
+
+
+def test_with_many_teams_the_report_lists_the_strongest_pairs_instead_of_a_matrix(monkeypatch):
+    """Forty teams make a matrix no page can hold: the report lists the 15 pairs sharing the most people."""
+    teams = [f"Team {i:02d}" for i in range(40)]
+    activity = pd.DataFrame({"team_id": [t.lower() for t in teams], "team": teams, "commits": range(40)})
+    pairs = [(a, b) for i, a in enumerate(teams) for b in teams[i + 1:i + 3]]
+    links = pd.DataFrame({"link": "people", "team_a": [a for a, _ in pairs], "team_b": [b for _, b in pairs],
+                          "team_a_id": [a.lower() for a, _ in pairs], "team_b_id": [b.lower() for _, b in pairs],
+                          "weight": [1000 + (7 * n) % 97 for n in range(len(pairs))]})
+    found = {"collab_links": links, "collab_team_activity": activity,
+             "cross_team_repositories": pd.DataFrame({"full_name": []}),
+             "cross_team_projects": pd.DataFrame({"title": []})}
+    monkeypatch.setattr(report.queries, "run", lambda con, name, **params: found[name])
+    figures = report._Figures()
+    html = report._collaboration(None, {"date_from": dt.date(2025, 4, 1), "date_to": dt.date(2026, 3, 31)}, figures)
+    assert figures.shown == []  # no matrix
+    assert f"The 15 pairs of teams sharing the most contributors, of {len(pairs)}:" in html
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", html)
+    shared = [int(n.replace(",", "")) for _, _, n in rows]
+    assert len(rows) == 15 and shared == sorted(shared, reverse=True) and shared[0] == links.weight.max()
+    assert rows[0][2] == f"{links.weight.max():,}"  # thousands separated
+    assert "1 connected group of teams" in html and "group(s)" not in html
+
+
+def test_a_chart_by_team_shows_the_fifteen_largest_and_says_what_the_rest_add_up_to():
+    frame = pd.DataFrame({"team": [f"Team {i:02d}" for i in range(40) for _ in range(2)],
+                          "language": ["Python", "R"] * 40,
+                          "repositories": [n for i in range(40) for n in (i + 1, 1)]})
+    shown, note = report._top_teams(frame, "repositories")
+    assert shown.team.nunique() == 15 and shown.team.iloc[-1] == "Team 39"  # the largest last: at the top of the bars
+    assert set(shown.team) == {f"Team {i:02d}" for i in range(25, 40)}
+    rest = sum(i + 2 for i in range(25))
+    assert note == f"; the 15 teams with the most repositories are shown, the other 25 have {rest:,} repositories between them"
+    small = frame[frame.team.isin(["Team 01", "Team 02"])]
+    kept, note = report._top_teams(small, "repositories")
+    assert kept.equals(small) and note == ""

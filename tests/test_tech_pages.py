@@ -9,6 +9,7 @@ import duckdb
 from etl import warehouse
 from etl.reference import radar as radar_file
 from tests.conftest import build_tiny
+from tests.html_text import page_answer
 from tests.test_pages import app, figure, fresh_caches, page, values  # noqa: F401 (fixture)
 from tests.test_text import shown
 
@@ -87,7 +88,13 @@ def test_languages_by_team_match_the_warehouse(demo_db, monkeypatch):
         WHERE l.full_name IN ({ACTIVE})
           AND l.bytes * 10 >= (SELECT sum(bytes) FROM repo_languages x WHERE x.full_name = l.full_name))""")[0][0]
     bars = figure(at, 0)["data"]
-    assert sum(sum(values(t["x"])) for t in bars) == expected
+    assert sum(row[0] for t in bars for row in t["customdata"]) == expected  # the counts, on hover
+    # Drawn as shares of each team's repositories: every team's bar adds up to 100%.
+    per_team = {}
+    for t in bars:
+        for team, share in zip(t["y"], values(t["x"])):
+            per_team[team] = per_team.get(team, 0) + share
+    assert all(abs(total - 100) < 0.6 for total in per_team.values())
     colours = [t["marker"]["color"] for t in bars]
     assert len(set(colours)) == len(colours), "two languages share a colour"
     assert bars[-1]["name"] == "Other" or len(bars) <= 8
@@ -97,7 +104,7 @@ def test_category_from_the_url_limits_the_heatmap(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, "tech_stack.py", category="Deep learning")  # the URL carries the label people see
     heatmap = next(figure(at, i) for i in range(len(at.get("plotly_chart")))
                    if figure(at, i)["data"][0]["type"] == "heatmap")
-    shown = set(heatmap["data"][0]["y"])
+    shown = set(heatmap["data"][0]["x"])  # libraries across, teams down
     deep = {p for (p,) in sql(demo_db, "SELECT package FROM package_categories WHERE category = 'deep-learning'")}
     assert shown and shown <= deep
     in_use = {p for (p,) in sql(demo_db, f"""SELECT DISTINCT d.package FROM dependencies d
@@ -116,16 +123,41 @@ def test_who_uses_lists_every_repository_with_the_library(demo_db, monkeypatch):
     assert set(users["team"]) == teams
 
 
-def test_version_spread_names_teams_on_an_older_major(demo_db, monkeypatch):
+def test_version_spread_highlights_the_teams_on_an_older_major(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, "tech_stack.py", versions_of="pandas")
-    warning = shown(next(w.value for w in at.warning if "older major" in w.value))  # read as text
     behind = {t for (t,) in sql(demo_db, """
         SELECT DISTINCT coalesce(t.short_name, 'No team') FROM package_usage u LEFT JOIN teams t USING (team_id)
         WHERE u.package = 'pandas' AND u.major_version < (SELECT max(major_version) FROM package_usage
                                                          WHERE package = 'pandas')""")}
-    assert behind
-    assert warning.startswith("On an older major version than others use: pandas: ")
-    assert set(warning.split("pandas: ", 1)[1].split(", ")) == behind
+    pinned = {t for (t,) in sql(demo_db, """SELECT DISTINCT coalesce(t.short_name, 'No team') FROM package_usage u
+        LEFT JOIN teams t USING (team_id) WHERE u.package = 'pandas' AND u.major_version IS NOT NULL""")}
+    assert behind and pinned - behind, "the demo should have teams behind on pandas and teams up to date"
+    grid = next(figure(at, i) for i in range(len(at.get("plotly_chart")))
+                if figure(at, i)["data"][0]["type"] == "heatmap" and figure(at, i)["data"][0]["x"] == ["pandas"])
+    cells = grid["data"][0]
+    assert set(cells["y"]) == pinned
+    assert {team for team, row in zip(cells["y"], cells["z"]) if row[0] == 2} == behind  # highlighted
+    assert list(cells["y"])[:len(behind)] == sorted(behind)  # those behind first
+    # The answer in one sentence, not a list of every team: how many, and on what.
+    answer = shown(next(m.value for m in at.markdown if "older major version" in m.value)).replace("**", "")
+    teams = len(pinned - {"No team"})
+    assert answer.startswith(f"{len(behind - {'No team'})} of {teams} teams pin an older major version than the newest in use")
+    newest = sql(demo_db, "SELECT max(major_version) FROM package_usage WHERE package = 'pandas'")[0][0]
+    assert f"behind {newest}.x" in answer and not at.warning
+
+
+def test_the_answer_names_the_main_languages_and_the_most_used_library(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch, "tech_stack.py")
+    active = sql(demo_db, f"SELECT count(*) FROM ({ACTIVE})")[0][0]
+    python = sql(demo_db, f"""SELECT count(*) FROM repo_languages l WHERE l.language = 'Python' AND l.full_name IN ({ACTIVE})
+        AND l.bytes * 10 >= (SELECT sum(bytes) FROM repo_languages x WHERE x.full_name = l.full_name)""")[0][0]
+    pandas_teams = sql(demo_db, f"""SELECT count(DISTINCT team_id) FROM package_usage
+        WHERE package = 'pandas' AND team_id IS NOT NULL AND full_name IN ({ACTIVE})""")[0][0]
+    teams = sql(demo_db, f"SELECT count(DISTINCT team_id) FROM repositories WHERE full_name IN ({ACTIVE})")[0][0]
+    answer, _ = page_answer(at)
+    assert answer.startswith(f"Python is in {python} of the {active} active repositories ({python / active:.0%})")
+    assert f"the library most teams use is pandas, in {pandas_teams} of the {teams} teams with commits" in answer
+    assert answer.endswith("in the last 12 months.")
 
 
 def test_an_outdated_demo_warehouse_is_rebuilt(demo_db, monkeypatch):
@@ -149,3 +181,18 @@ def test_an_outdated_real_warehouse_says_how_to_upgrade_it(tmp_path, monkeypatch
     assert "lacks radar_moves" in at.error[0].value and "python -m etl refresh" in at.error[0].value
     build_tiny(db)  # any build adds the missing tables
     assert warehouse.missing_tables(db) == []
+
+
+def test_tables_of_collaboration_and_tech_stack_show_no_missing_values_or_raw_codes(demo_db, monkeypatch):
+    """A reader sees words: no None or nan in a text cell, no stage code such as proof_of_concept."""
+    stages = {s for (s,) in sql(demo_db, "SELECT stage FROM stages")}
+    for name in ("collaboration.py", "tech_stack.py"):
+        at = open_page(demo_db, monkeypatch, name)
+        assert at.dataframe, name
+        for table in at.dataframe:
+            text = table.value.select_dtypes(include=["object", "str"])
+            assert not text.isna().any().any(), (name, text.columns[text.isna().any()].tolist())
+            if "stage" in text or "current_stage" in text:
+                shown = set(text.get("stage", text.get("current_stage")))
+                assert shown and not shown & stages, (name, shown)
+        assert not any("(s)" in m.value for m in [*at.markdown, *at.caption]), name

@@ -30,7 +30,8 @@ measured AS (
            count(DISTINCT r.team_id) FILTER (WHERE rw.recent > 0) AS teams_recent,
            count(DISTINCT u.full_name) FILTER (WHERE rw.recent > 0) AS repos_recent,
            count(DISTINCT u.full_name) FILTER (WHERE rw.earlier > 0) AS repos_earlier,
-           string_agg(DISTINCT t.short_name, ', ') FILTER (WHERE rw.recent > 0) AS teams_using
+           string_agg(DISTINCT t.short_name, ', ') FILTER (WHERE rw.recent > 0) AS teams_using,
+           list(DISTINCT t.short_name ORDER BY t.short_name) FILTER (WHERE rw.recent > 0) AS team_names
     FROM uses u
     JOIN repositories r USING (full_name)
     LEFT JOIN teams t USING (team_id)
@@ -50,6 +51,9 @@ judged AS (
         coalesce(m.repos_recent, 0) AS repos_recent,
         coalesce(m.repos_earlier, 0) AS repos_earlier,
         m.teams_using,
+        array_to_string(list_slice(m.team_names, 1, 3), ', ')                -- three teams named, the rest counted
+            || CASE WHEN len(m.team_names) > 3 THEN ' and ' || (len(m.team_names) - 3) || ' more' ELSE '' END
+            AS teams_named,
         CASE                                                           -- evidence ring from breadth of recent use
             WHEN e.match_kind IS NULL THEN NULL
             WHEN coalesce(m.teams_recent, 0) * 2 >= (SELECT n FROM active_teams) THEN 'adopt'
@@ -72,7 +76,8 @@ SELECT
     CASE
         WHEN NOT measurable THEN NULL
         WHEN ring = 'hold' AND teams_recent > 0
-            THEN 'On hold, but ' || teams_recent || ' team(s) still use it: ' || teams_using
+            THEN 'On hold, but ' || teams_recent || CASE WHEN teams_recent = 1 THEN ' team still uses'
+                                                          ELSE ' teams still use' END || ' it: ' || teams_named
         WHEN ring = 'adopt' AND teams_recent = 0 THEN 'Adopted, but no team has used it in the last 12 months'
         WHEN abs(list_position(['adopt', 'trial', 'assess', 'hold'], ring)
                  - list_position(['adopt', 'trial', 'assess', 'hold'], evidence_ring)) >= 2

@@ -60,7 +60,6 @@ def generate() -> dict[str, list[dict]]:
         _repository(rng, spec, hints, staff, bot_keys, spec["full_name"] in toolkit_users, data)
 
     people_rows, memberships = people.people_rows(everyone, data["commits"])
-    people.pair_programming(data["commit_coauthors"], data["commits"], {p.key: p for p in everyone})
     data["people"], data["memberships"], data["person_aliases"] = people.identity_cases(
         people_rows, memberships, data["commits"])
     data["repo_packages"] = repositories.published_packages(specs, data["dependencies"])

@@ -58,9 +58,18 @@ def _season(d: dt.date) -> float:
     return f * (0.9 + 0.15 * max(0, (d - COMMITS_FROM).days) / 1096)
 
 
+# How much more than the others a repository's maintainer commits: usually a lead among peers;
+# on a repository marked `key_person`, most of the work rests on one person (bus factor 1).
+MAINTAINER, KEY_PERSON = 1.6, 6.0
+HANDOVER_DAYS = 60
+
+
 def contributors(rng: random.Random, spec: dict, people: list[Person],
                  humans_by_team: dict) -> list[tuple[Person, float, bool]]:
-    """Regular contributors of a repository: (person, weight, from the owning team)."""
+    """Regular contributors of a repository: (person, weight, from the owning team). The owning
+    team's people, and one or two from each team the hints name as contributing (a shared
+    toolkit, a joint project); the Assembly's own repositories (no team) take anyone. Teams
+    work in pockets: nobody else commits, so every link between teams has a reason."""
     start, end = max(spec["created"], COMMITS_FROM), spec["end"]
     team = spec["staff_team"]
     chosen: list[tuple[Person, float, bool]] = []
@@ -74,22 +83,20 @@ def contributors(rng: random.Random, spec: dict, people: list[Person],
             weights = [p.weight for p in pool]
             p = rng.choices(pool, weights)[0]
             pool.remove(p)
-            chosen.append((p, p.weight * rng.lognormvariate(0, 0.4) * factor, home))
+            # How busy someone is on this repository: their pace, evened out (a team shares its work).
+            chosen.append((p, p.weight ** 0.5 * rng.lognormvariate(0, 0.3) * factor, home))
 
     if team is None:
         everyone = [p for p in people if not p.bot and p.start <= end and p.end >= start]
         take(everyone, rng.randint(4, 8), 1.0, True)
         return chosen
     home = overlapping(team)
-    take(home, rng.randint(2, 8), 1.0, True)
+    take(home, rng.randint(3, 8), 1.0, True)
     if chosen:
         p, w, h = chosen[0]
-        chosen[0] = (p, w * 2.5, h)  # the maintainer
+        chosen[0] = (p, w * (KEY_PERSON if spec["extras"].get("key_person") else MAINTAINER), h)
     for partner in spec["partners"]:
         take(overlapping(partner), rng.randint(1, 2), 0.6, False)
-    if rng.random() < 0.2:
-        others = [t for t in humans_by_team if t != team]
-        take(overlapping(rng.choice(others)), 1, 0.3, False)
     return chosen
 
 
@@ -162,7 +169,7 @@ def repository_commits(rng: random.Random, spec: dict, hints: dict,
     if spec["created"] >= COMMITS_FROM and regulars:
         maintainer = regulars[0][0]
         if maintainer.start <= spec["created"] <= maintainer.end:
-            repo_commits.append((created_at + dt.timedelta(minutes=rng.randint(1, 20)), maintainer, False))
+            repo_commits.append((created_at + dt.timedelta(minutes=rng.randint(1, 20)), maintainer, False, [maintainer]))
     if created_at >= DEMO_AS_OF:
         created_at = DEMO_AS_OF - dt.timedelta(days=3)
 
@@ -179,7 +186,7 @@ def repository_commits(rng: random.Random, spec: dict, hints: dict,
         author = rng.choices(pool, weights)[0]
         if not author.start <= d <= author.end:
             continue
-        repo_commits.append((when, author, rng.random() < 0.09))
+        repo_commits.append((when, author, rng.random() < 0.09, pool))
 
     bot_schedule = []
     if spec["extras"].get("actions") and not spec["archived"]:
@@ -193,35 +200,35 @@ def repository_commits(rng: random.Random, spec: dict, hints: dict,
     for bot, schedule in bot_schedule:
         for when in _bot_times(rng, bot, bot_start, end, schedule):
             if created_at < when < DEMO_AS_OF:
-                repo_commits.append((when, staff.bots[bot], False))
+                repo_commits.append((when, staff.bots[bot], False, []))
 
     repo_commits.sort(key=lambda c: (c[0], c[1].key))
     commits, coauthors = [], []
-    for i, (when, author, merge) in enumerate(repo_commits):
+    for i, (when, author, merge, around) in enumerate(repo_commits):
         sha = hashlib.sha1(f"{full_name}\n{i}\n{when.isoformat()}".encode()).hexdigest()
         commits.append({"full_name": full_name, "sha": sha, "person_key": author.key, "authored_at": when,
                         "is_merge": merge})
         day = when.date()
-        if not author.bot and not merge and rng.random() < 0.03:
-            my_team = author.team_at(day)
-            elsewhere = [p for p in staff.humans if p is not author and p.start <= day <= p.end and p.team_at(day) != my_team]
-            same = [c[0] for c in regulars if c[0] is not author and c[0].start <= day <= c[0].end]
-            pool = elsewhere if (rng.random() < 0.6 or not same) else same
+        if not author.bot and not merge and rng.random() < 0.035:
+            # Pair programming: with someone who works on the repository that week.
+            pool = [p for p in around if p is not author and p.start <= day <= p.end]
             if pool:
-                co = rng.choice(pool)
-                coauthors.append({"full_name": full_name, "sha": sha, "person_key": co.key})
+                coauthors.append({"full_name": full_name, "sha": sha, "person_key": rng.choice(pool).key})
     return created_at, commits, coauthors
 
 
 def _authors_of_week(rng: random.Random, spec: dict, regulars: list, staff: Staff, d: dt.date) -> tuple[list, list]:
-    """Who may author a commit in the week of `d`, with weights: the regulars who are around
-    (less often once they moved to another team), else someone in the team then, who becomes
-    a regular."""
+    """Who may author a commit in the week of `d`, with weights: the regulars who are around,
+    else someone in the team then, who becomes a regular. Someone who moved to another team
+    hands their work over within HANDOVER_DAYS, except the repository they maintained: they
+    still look after it now and then."""
     owning = spec["staff_team"]
     pool, weights = [], []
-    for p, w, home in regulars:
+    for i, (p, w, home) in enumerate(regulars):
         if p.start <= d <= p.end:
             moved_away = home and owning is not None and p.team_at(d) != owning
+            if moved_away and i > 0 and (d - p.joined(d)).days > HANDOVER_DAYS:
+                continue
             pool.append(p)
             weights.append(w * (0.15 if moved_away else 1.0))
     if not pool and owning is not None:

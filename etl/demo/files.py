@@ -22,8 +22,8 @@ ACTIONS_SCHEDULES = ("daily", "weekly")
 TOP_FIELDS = ("stages", "without_project", "kinds", "projects", "unlinked")
 STAGE_FIELDS = ("activity", "stars", "stops_within_days", "archived")
 # Optional on any repository: hints for its activity, bots, dependencies, topics and contributors.
-EXTRA_FIELDS = ("activity", "actions", "no_manifest", "topics", "contributors_from")
-PROJECT_REPO_FIELDS = ("repo", "kind", "created_in", "description", *EXTRA_FIELDS)
+EXTRA_FIELDS = ("activity", "actions", "no_manifest", "key_person", "topics", "contributors_from")
+PROJECT_REPO_FIELDS = ("repo", "kind", "created_in", "description", "active_until", *EXTRA_FIELDS)
 UNLINKED_FIELDS = ("repo", "team", "kind", "created", "description", "active_until", "archived", "fork", *EXTRA_FIELDS)
 _FULL_NAME = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
 
@@ -125,7 +125,8 @@ def _project_repositories(c: _Check, raw: dict, project_records: list[dict], tea
                 c.add(entry, f"{where}.created_in", f"{entry.get('created_in')!r} is not a stage of the project "
                                                     f"(its stages: {', '.join(stage_names)})")
             repo.update(team=record["lead_team"], project=project_id, created_in=entry.get("created_in"),
-                        created=None, active_until=None, archived=False)
+                        created=None, archived=False,
+                        active_until=c.date(entry.get("active_until"), f"{where}.active_until", entry))
             out.append(repo)
         _same_repositories(c, listed, project_id, record, [e for e in entries if isinstance(e, dict)])
     for record in project_records:
@@ -201,8 +202,9 @@ def _repository(c: _Check, entry, where: str, allowed: tuple, required: tuple, t
         if entry["actions"] not in ACTIONS_SCHEDULES:
             c.add(entry, f"{where}.actions", f"{entry['actions']!r} is not one of {', '.join(ACTIONS_SCHEDULES)}")
         extras["actions"] = entry["actions"]
-    if entry.get("no_manifest") is not None:
-        extras["no_manifest"] = c.flag(entry["no_manifest"], f"{where}.no_manifest", entry)
+    for flag in ("no_manifest", "key_person"):
+        if entry.get(flag) is not None:
+            extras[flag] = c.flag(entry[flag], f"{where}.{flag}", entry)
     for name in ("topics", "contributors_from"):
         values = entry.get(name)
         if values is None:

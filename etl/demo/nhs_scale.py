@@ -56,6 +56,19 @@ _COMPANIONS = {"Python": ["Jupyter Notebook", "Shell", "Dockerfile", "HTML"], "J
 _BOTS = ["dependabot[bot]", "github-actions[bot]", "pre-commit-ci[bot]", "renovate[bot]"]
 
 
+# How a long team name is shortened for charts and tables, as people would say it.
+_SHORTER = [(" Data Science", " DS"), ("University Hospitals", "UH"), ("Teaching Hospitals", "TH"),
+            (" upon Tyne Hospitals", ""), (" Region Analytics", " Region"), (" CSU Analytics", " CSU"),
+            ("North East and Yorkshire", "NE and Yorkshire"), ("Business Services Authority Analytics", "BSA")]
+
+
+def short_name(name: str) -> str:
+    """"Cambridge University Hospitals Data Science" -> "Cambridge UH DS": whole words, never cut."""
+    for long, short in _SHORTER:
+        name = name.replace(long, short)
+    return name
+
+
 def _teams(rng: np.random.Generator) -> tuple[list[dict], list[dict], list[dict]]:
     """40 teams: the Assembly's own (with their dated histories) and teams across the NHS."""
     data = demo.generate_teams()
@@ -67,7 +80,7 @@ def _teams(rng: np.random.Generator) -> tuple[list[dict], list[dict], list[dict]
     for name, organisation, directorate in extra[: SCALE["teams"] - len(teams)]:
         team_id = demo.slug(name)
         formed = FIRST_DAY + dt.timedelta(days=int(rng.integers(0, 5 * 365)))
-        teams.append({"team_id": team_id, "name": name, "short_name": name.replace(" Data Science", " DS")[:28],
+        teams.append({"team_id": team_id, "name": name, "short_name": short_name(name),
                       "directorate": directorate, "organisation": organisation,
                       "description": f"Data science and analytics at {organisation}.", "formed_on": formed,
                       "ended_on": None, "successor_team_id": None})

@@ -28,10 +28,10 @@ TEAM_PLAN = [
 # People known only by a work address (commits from machines not linked to GitHub).
 NO_LOGIN = [("nhsd-data-science", 4), ("dc-london", 2), ("patient-safety", 1), ("analytics-unit", 1)]
 # One-off moves between teams (besides the staff of a team that ended moving to its successor).
-MOVES = [("analytics-unit", "data-science-hub"), ("ai-skunkworks", "ai-imaging"),
-         ("nhsd-data-science", "data-science-hub"), ("nhsd-data-science", "patient-safety"),
-         ("patient-safety", "ai-skunkworks"), ("dc-london", "analytics-unit"),
-         ("ai-imaging", "ai-skunkworks")]
+# People who moved still look after some of their old team's code: each move is a link between
+# the two teams that the collaboration pages can explain.
+MOVES = [("nhsd-data-science", "data-science-hub"), ("nhsd-data-science", "data-science-hub"),
+         ("ai-skunkworks", "ai-imaging"), ("dc-london", "analytics-unit"), ("analytics-unit", "data-science-hub")]
 LEAVERS = 6
 BOTS = ["dependabot[bot]", "github-actions[bot]", "pre-commit-ci[bot]"]
 # A team that has since ended took on its people in its first months, up to this day.
@@ -68,6 +68,10 @@ class Person:
             if start <= d and (end is None or d <= end):
                 return team
         return None
+
+    def joined(self, d: dt.date) -> dt.date:
+        """When they joined the team they are in on `d` (or their first day)."""
+        return next((start for _, start, end in self.spans if start <= d and (end is None or d <= end)), self.start)
 
     def in_team(self, team: str, start: dt.date, end: dt.date) -> bool:
         return any(t == team and s <= end and (e is None or e >= start) for t, s, e in self.spans)
@@ -197,27 +201,6 @@ def people_rows(people: list[Person], commits: list[dict]) -> tuple[list[dict], 
         for team, since, until in p.spans:
             memberships.append({"person_key": p.key, "team_id": team, "valid_from": since, "valid_to": until})
     return rows, memberships
-
-
-def pair_programming(coauthors: list[dict], commits: list[dict], people: dict) -> None:
-    """Co-authors are people who work on the repository: someone picked at random from the
-    whole Assembly becomes one of the repository's own authors who is in a team that day (a
-    generator of its own keeps everything else as it was)."""
-    rng = random.Random("demo pair programming")
-    authors: dict[str, list[str]] = {}
-    author_of: dict[tuple[str, str], str] = {}
-    for c in commits:
-        authors.setdefault(c["full_name"], [])
-        if c["person_key"] not in authors[c["full_name"]]:
-            authors[c["full_name"]].append(c["person_key"])
-        author_of[(c["full_name"], c["sha"])] = c["person_key"]
-    when = {(c["full_name"], c["sha"]): c["authored_at"].date() for c in commits}
-    for row in coauthors:
-        day = when[(row["full_name"], row["sha"])]
-        regulars = [k for k in authors[row["full_name"]] if k != author_of[(row["full_name"], row["sha"])]
-                    and k in people and people[k].team_at(day) is not None]
-        if row["person_key"] not in regulars and regulars and rng.random() < 0.85:
-            row["person_key"] = rng.choice(regulars)
 
 
 def identity_cases(people_rows: list[dict], memberships: list[dict],

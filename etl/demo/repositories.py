@@ -17,6 +17,14 @@ _RATE_SCALE = 4.1  # commits per active week of a typical repository
 _TIDY_IF_STOPPED_BEFORE = dt.date(2023, 10, 20)
 _TIDY_FROM, _TIDY_TO = dt.date(2023, 11, 1), dt.date(2024, 3, 29)
 
+# Dependencies a repository's purpose calls for, besides those drawn for its kind: so that what
+# the tech radar (data/radar.yml) says to trial is what some teams do.
+_CHOSEN = {
+    "nhsengland/ds-toolkit": ["ruff", "polars", "pytest", "mypy"],
+    "nhsengland/pprl-toolkit": ["ruff", "polars"],
+    "nhsx/complaints-redaction": ["presidio-analyzer"],
+    "nhsengland/incident-text-classifier": ["presidio-analyzer"],
+}
 # Dependencies per kind of repository: every package of a base list, a sample of its extras.
 _DEPS = {
     "ml": ["pandas", "numpy", "scikit-learn", "matplotlib"],
@@ -41,9 +49,9 @@ _DEPS = {
     "dash_dash": ["dash", "plotly", "pandas", "gunicorn"],
     "dash_api": ["fastapi", "uvicorn", "pydantic", "pandas"],
     "dash_extra": ["duckdb", "altair", "pytest", "dash-bootstrap-components", "pyarrow", "requests", "sqlalchemy"],
-    "r": ["dplyr", "ggplot2", "lubridate", "tidyr"],
+    "r": ["dplyr", "ggplot2", "lubridate", "tidyr", "testthat"],
     "r_extra": ["tidyverse", "data.table", "rmarkdown", "knitr", "NHSRplotthedots", "janitor", "here", "odbc",
-                "DBI", "readxl", "testthat", "scales", "purrr", "forecast", "fable", "targets", "shiny", "glue",
+                "DBI", "readxl", "scales", "purrr", "forecast", "fable", "targets", "shiny", "glue",
                 "survival", "gt", "sf"],
     "npm": ["react", "react-dom", "d3"],
     "npm_extra": ["plotly.js", "typescript", "vite", "nhsuk-frontend", "@types/react", "eslint", "vitest",
@@ -107,9 +115,12 @@ def specs(rng: random.Random, hints: dict, project_records: list[dict], teams: l
                         stages=None, techniques=[], partners=[])
         else:
             stages = [(s["stage"], s["date"]) for s in record["stages"]]
+            # A record's partner teams advise, fund or lend data; their people commit only where
+            # the hints say so (contributors_from).
             spec.update(_window(rng, stages, hint["created_in"], hints["stages"]), stages=stages,
-                        techniques=list((record.get("tags") or {}).get("technique", [])),
-                        partners=list(record.get("partner_teams", [])))
+                        techniques=list((record.get("tags") or {}).get("technique", [])), partners=[])
+            if hint["active_until"]:  # a project that stalled: its code went quiet before its record moved
+                spec["end"] = min(spec["end"], hint["active_until"])
         if "contributors_from" in spec["extras"]:
             spec["partners"] = list(spec["extras"]["contributors_from"])
         since = max(spec["created"], COMMITS_FROM)
@@ -329,6 +340,8 @@ def dependencies(rng: random.Random, spec: dict, uses_toolkit: bool) -> list[dic
         add("notebooks/01_exploration.ipynb", "pypi", rng.sample(_DEPS["notebooks"], 4), [], inferred=True)
         add("notebooks/02_model.ipynb", "pypi", ["pandas", "scikit-learn", "torch" if "imaging" in name else "xgboost"], [], inferred=True)
     # kind "java": its Gradle build is not a manifest the ETL reads.
+    if full_name in _CHOSEN:
+        add("pyproject.toml" if kind == "lib" else py_manifest, "pypi", _CHOSEN[full_name], _PY_SPECS)
     if uses_toolkit:
         manifest = "pyproject.toml" if kind == "lib" else ("requirements.txt" if kind == "sql" else py_manifest)
         add(manifest, "pypi", ["ds-toolkit"], [">=0.4", ">=1.0", "~=1.2", ">=1.3,<2"])
