@@ -56,11 +56,13 @@ else:
 
 OUTCOMES = {"succeeded": "#007F3B", "partial": "#FFB81C", "failed": "#D5281B"}
 WHEN = "D MMM YYYY, HH:mm"
+MAX_RUNS = 200
+RUNS_SCOPE = f"Every source, the latest {MAX_RUNS} runs"  # the run history is not narrowed by the sidebar
 
 st.subheader("Sources", anchor=False)
 sources = data.redacted(data.query("source_status"))
 sources["last_status"] = sources.last_status.str.capitalize()
-charts.table("Sources", sources, hide_index=True, column_config={
+charts.table("Sources", sources, scope="Every source", hide_index=True, column_config={
     "source": "Source", "last_status": "Last run", "last_run": st.column_config.DatetimeColumn("Finished", format=WHEN),
     "last_success": st.column_config.DatetimeColumn("Last success", format=WHEN),
     "runs": st.column_config.NumberColumn("Runs", format="localized"),
@@ -99,18 +101,18 @@ def runs_figure(history: pd.DataFrame) -> go.Figure:
 
 
 st.subheader("Run history", anchor=False)
-history = data.redacted(data.query("run_history", max_runs=200))
+history = data.redacted(data.query("run_history", max_runs=MAX_RUNS))
 if history.empty:
     st.caption("No run yet.")
 else:
     last = history.iloc[0]
     st.markdown(f"**{count(len(history), 'run')}** recorded"
-                + (f" (the latest {len(history):,})" if len(history) == 200 else "")
+                + (f" (the latest {len(history):,})" if len(history) == MAX_RUNS else "")
                 + f"; {'it' if len(history) == 1 else 'the last'} "
                   f"{'succeeded' if last.status == 'succeeded' else 'was ' + str(last.status)}, "
                   f"on {day(last.started_at)} at {last.started_at:%H:%M}, in {last.seconds:,.1f} seconds.")
     shown = history.assign(status=history.status.str.capitalize())
-    charts.table("Run history", shown, hide_index=True, placeholder="",  # runs from before a count was kept
+    charts.table("Run history", shown, scope=RUNS_SCOPE, hide_index=True, placeholder="",  # runs from before a count was kept
                  height=min(388, 35 * (len(shown) + 1) + 3),
                  column_order=["started_at", "status", "source", "message", "seconds", "commits_added", "repos_seen",
                                "repos_changed", "repos_kept", "repos_skipped", "repos_removed", "api_requests",
@@ -131,7 +133,7 @@ else:
         "api_requests": st.column_config.NumberColumn("API requests", format="localized"),
         "rate_limit_remaining": st.column_config.NumberColumn("Rate limit left", format="localized"),
         "data_as_of": st.column_config.DatetimeColumn("Data as of", format=WHEN)})
-    charts.show(runs_figure(history), key="runs_chart", data=history, title="ETL runs",
+    charts.show(runs_figure(history), key="runs_chart", data=history, title="ETL runs", scope=RUNS_SCOPE,
                 alt="Each ETL run by start time and duration, coloured by outcome.")
     st.caption("Blank cells: runs from before the dashboard kept that count, or sources that do not make API requests.")
 

@@ -3,7 +3,7 @@ import streamlit as st
 
 from analyses import vocabulary
 from dashboard import charts, data, figures, filters
-from publish.text import plain
+from publish.text import day, plain
 
 f = filters.current()
 words = vocabulary.current()
@@ -28,7 +28,10 @@ radar = (radar.assign(q=radar.quadrant.map(quadrant_order.index), k=radar.ring.m
          .sort_values(["q", "k", "n"]).drop(columns=["q", "k", "n"]).reset_index(drop=True))
 radar = radar.assign(number=range(1, len(radar) + 1))
 fig = figures.radar_figure(radar)
+# The radar reads every team, whatever the sidebar's choice: its exports say so.
+evidence = f"The Assembly's radar · use by all teams in the 12 months to {day(f.period.end)}"
 charts.show(fig, key="radar_chart", data=radar.drop(columns=["match_kind", "match_value"], errors="ignore"), title="Tech radar",
+            scope=evidence,
             alt="Tech radar: technologies placed by quadrant and ring, numbered, with a list of each quadrant's "
                 "technologies by ring beside it; diamonds mark disagreement with usage.")
 st.caption("Rings from the centre: " + "; ".join(f"{plain(r.label)} ({plain(r.meaning)})" for r in words.rings)
@@ -37,7 +40,7 @@ rings = vocabulary.labels(words.rings)
 quadrants = vocabulary.labels(words.quadrants)
 charts.table("Tech radar", radar.assign(ring=radar.ring.map(rings), evidence_ring=radar.evidence_ring.map(rings),
                                         quadrant=radar.quadrant.map(quadrants)),
-             hide_index=True, height=min(560, 35 * (len(radar) + 1) + 3),
+             scope=evidence, hide_index=True, height=min(560, 35 * (len(radar) + 1) + 3),
              column_order=["number", "name", "ring", "evidence_ring", "teams_recent", "trend", "quadrant", "since"],
              column_config={"number": st.column_config.NumberColumn("#", width="small"),
                             "name": "Technology", "quadrant": "Quadrant", "ring": "Curated ring",

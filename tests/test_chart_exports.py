@@ -129,6 +129,12 @@ def test_a_chart_the_filters_do_not_narrow_says_its_own_scope(demo_db, monkeypat
     at.button(key="runs_chart_export").click().run()
     assert downloads["PNG image"][0] == "etl-runs_as-of-2026-09-30.png"
     assert any(f"Every source, the latest 200 runs · data as of {AS_OF}" in shown(c.value) for c in at.caption)
+    # The radar reads every team too, whatever the sidebar says.
+    at.switch_page(page("radar.py")).run()
+    at.button(key="radar_chart_export").click().run()
+    assert downloads["PNG image"][0] == "tech-radar_as-of-2026-09-30.png"
+    assert any(f"The Assembly's radar · use by all teams in the 12 months to {AS_OF} · data as of {AS_OF}" in shown(c.value)
+               for c in at.caption)
 
 
 def test_the_source_line_names_the_dashboard_address_when_set(demo_db, monkeypatch, downloads):
