@@ -45,7 +45,8 @@ def fields_markdown() -> str:
                      + ([f"{_either(final)} only its last"] if final else []))
     return "\n".join(["```yaml", docs.example_yaml(example_need(), need_fields.NEED).rstrip("\n"), "```", "",
                       f"Statuses, in the order a need usually reaches them: {docs.codes(s.id for s in statuses)}."
-                      + (f" {rule[0].upper()}{rule[1:]}." if rule else ""), "", *docs.field_rows(need_fields.NEED)]) + "\n"
+                      + (f" {rule}." if rule else ""), "",
+                      *docs.field_rows(need_fields.NEED)]) + "\n"
 
 
 def _either(words: list[str]) -> str:
