@@ -129,7 +129,7 @@ def _raised_on(c: NeedChecker, need: dict) -> None:
 
 def _close(word: str, choices: Iterable[str]) -> str:
     by_lower = {c.lower(): c for c in choices}
-    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.7)
+    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1)
     return f"; did you mean {by_lower[found[0]]!r}?" if found else ""
 
 
