@@ -1,6 +1,6 @@
 """The project's vocabulary, declared once in data/vocabulary.yml: the pathway (its phases and
-stages), data-access classes, governance values, output kinds, tag categories and the tech
-radar's quadrants and rings.
+stages), data-access classes, governance values, output kinds, tag categories, the tech
+radar's quadrants and rings, and the needs' categories, statuses and relations to projects.
 
 `current()` is the checked vocabulary of the project's file, read once per process; `load(path)`
 reads and checks any file. Every mistake in a file is reported at once, one per line, each
@@ -52,6 +52,12 @@ class Ring(Term):
 
 
 @dataclass(frozen=True)
+class Status(Term):
+    first: bool    # only a need's first history entry may have it (raised)
+    final: bool    # only a need's last history entry may have it (delivered, declined)
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     phases: tuple[Term, ...]
     stages: tuple[Stage, ...]
@@ -61,6 +67,9 @@ class Vocabulary:
     tag_categories: tuple[Term, ...]
     quadrants: tuple[Term, ...]
     rings: tuple[Ring, ...]
+    need_categories: tuple[Term, ...]
+    need_statuses: tuple[Status, ...]
+    need_relations: tuple[Term, ...]
 
     @property
     def stage_ids(self) -> tuple[str, ...]:
@@ -111,9 +120,12 @@ _LISTS = {
     "tag_categories": _TERM,
     "radar.quadrants": _TERM,
     "radar.rings": {**_TERM, "meaning": "text", "colour": "colour"},
+    "needs.categories": _TERM,
+    "needs.statuses": {**_TERM, "first": "flag", "final": "flag"},
+    "needs.relations": _TERM,
 }
 _SECTIONS = {"pathway": ("phases", "stages"), "data_access": None, "governance": None, "output_kinds": None,
-             "tag_categories": None, "radar": ("quadrants", "rings")}
+             "tag_categories": None, "radar": ("quadrants", "rings"), "needs": ("categories", "statuses", "relations")}
 
 
 class _Loader(yaml.SafeLoader):
@@ -264,6 +276,7 @@ def load(path: Path = FILE) -> Vocabulary:
     for name, parts in _SECTIONS.items():
         lists.update(c.section(raw, name, parts))
     _check_stages(c, lists.get("pathway.phases", []), lists.get("pathway.stages", []))
+    _check_statuses(c, lists.get("needs.statuses", []))
     if c.problems:
         raise VocabularyError("\n".join(c.problems))
     terms = {name: tuple(Term(e["id"], e["label"]) for e in entries) for name, entries in lists.items()}
@@ -273,7 +286,10 @@ def load(path: Path = FILE) -> Vocabulary:
                      for n, e in enumerate(lists["pathway.stages"], 1)),
         data_access=terms["data_access"], governance=terms["governance"], output_kinds=terms["output_kinds"],
         tag_categories=terms["tag_categories"], quadrants=terms["radar.quadrants"],
-        rings=tuple(Ring(e["id"], e["label"], e["meaning"], e["colour"].upper()) for e in lists["radar.rings"]))
+        rings=tuple(Ring(e["id"], e["label"], e["meaning"], e["colour"].upper()) for e in lists["radar.rings"]),
+        need_categories=terms["needs.categories"],
+        need_statuses=tuple(Status(e["id"], e["label"], e["first"], e["final"]) for e in lists["needs.statuses"]),
+        need_relations=terms["needs.relations"])
 
 
 def _check_stages(c: _Checker, phases: list[dict], stages: list[dict]) -> None:
@@ -295,3 +311,14 @@ def _check_stages(c: _Checker, phases: list[dict], stages: list[dict]) -> None:
                   "by their phase")
     if stages and all(s["closed"] for s in stages):
         c.add(None, "pathway.stages", "every stage is closed; expected at least one stage on the pathway")
+
+
+def _check_statuses(c: _Checker, statuses: list[dict]) -> None:
+    """No status is both first and final; some status may be neither (a need's middle)."""
+    for status in statuses:
+        if status["first"] and status["final"]:
+            c.add(status["__line__"], status["__where__"], f"status {status['id']!r} is marked both first and final; "
+                                                           "a status may be one of them at most")
+    if statuses and all(s["first"] or s["final"] for s in statuses):
+        c.add(None, "needs.statuses", "every status is marked first or final; expected at least one status "
+                                      "a need may pass through")

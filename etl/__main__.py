@@ -3,12 +3,12 @@
 Commands:
   demo        build the deterministic demo warehouse (--scale nhs: NHS-sized, for benchmarks)
   refresh     load GitHub organisations and repositories (incremental), teams and records
-  check       validate project records, data/teams.yml, data/taxonomy.yml and data/radar.yml
-              without loading anything
-  records     import a register into record files, or load the records
+  check       validate project records, needs, data/teams.yml, data/taxonomy.yml and
+              data/radar.yml without loading anything
+  records     import a register into record or need files, or load the records and needs
   status      print the last runs and the row count of every table
   dictionary  write (or --check) the data dictionary in data/README.md from the schema, and
-              the record fields in data/projects/README.md from the record's schema
+              the record and need fields in data/projects/README.md and data/needs/README.md
   schedule    refresh every N hours as a long-running process (stops cleanly on SIGTERM)
   report      the annual report as self-contained HTML (and PDF)
   case-study  a project's one-page case study as HTML (and PDF)
@@ -79,12 +79,14 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from etl.records import files, portfolio
+    from etl.records import portfolio
     from etl.reference import radar, taxonomy
     from etl.reference.reading import ReferenceError
 
-    found = files.check(Path(args.records or portfolio.DEFAULT_RECORDS),
-                        Path(args.teams or config.DATA_DIR / "teams.yml"))
+    found = portfolio.check(Path(args.records or portfolio.DEFAULT_RECORDS),
+                            Path(args.teams or config.DATA_DIR / "teams.yml"), Path(args.needs) if args.needs else None,
+                            radar_file=Path(args.radar) if args.radar else None,
+                            taxonomy_file=Path(args.taxonomy) if args.taxonomy else None)
     problems = [str(p) for p in found if not p.warning]
     warnings = [str(p) for p in found if p.warning]
     for read, path in ((taxonomy.rows, args.taxonomy or taxonomy.TAXONOMY), (radar.rows, args.radar or radar.RADAR)):
@@ -98,18 +100,24 @@ def cmd_check(args) -> int:
     if problems:
         print(f"{len(problems)} problem(s){also}; nothing was loaded.", file=sys.stderr)
         return 1
-    print(f"All records, teams, the taxonomy and the radar are valid{also}.", file=sys.stderr)
+    print(f"All records, needs, teams, the taxonomy and the radar are valid{also}.", file=sys.stderr)
     return 0
 
 
 def cmd_records_import(args) -> int:
-    from etl.records import portfolio, spreadsheet, teams
+    from etl.records import need_register, portfolio, spreadsheet, teams
     from etl.records.errors import RecordsError
 
     try:
         known = {t["team_id"] for t in teams.load(Path(args.teams or config.DATA_DIR / "teams.yml"))["teams"]}
-        written = spreadsheet.import_register(Path(args.register), Path(args.out or portfolio.DEFAULT_RECORDS),
-                                              known, force=args.force)
+        if args.of == "needs":
+            records = Path(args.records or portfolio.DEFAULT_RECORDS)
+            written = need_register.import_register(Path(args.register),
+                                                    Path(args.out or portfolio.needs_beside(records)),
+                                                    known, records, force=args.force)
+        else:
+            written = spreadsheet.import_register(Path(args.register), Path(args.out or portfolio.DEFAULT_RECORDS),
+                                                  known, force=args.force)
     except (RecordsError, teams.TeamsError) as exc:
         print(exc)
         print("Nothing was written.", file=sys.stderr)
@@ -126,7 +134,8 @@ def cmd_records_load(args) -> int:
     path = config.db_path(args.db)
     try:
         counts = portfolio.load_into_warehouse(path, Path(args.records or portfolio.DEFAULT_RECORDS),
-                                               Path(args.teams or config.DATA_DIR / "teams.yml"))
+                                               Path(args.teams or config.DATA_DIR / "teams.yml"),
+                                               Path(args.needs) if args.needs else None)
     except (RecordsError, teams.TeamsError) as exc:
         print(exc)
         print("Nothing was loaded; the warehouse is as it was.", file=sys.stderr)
@@ -192,7 +201,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_dictionary(args) -> int:
-    from etl.records import docs
+    from etl.records import docs, need_docs
     from etl.warehouse import dictionary
 
     target = config.DATA_DIR / "README.md"
@@ -200,14 +209,19 @@ def cmd_dictionary(args) -> int:
         stale = [f"{target} is out of date with etl/warehouse/schema.sql"] if not dictionary.is_current(target) else []
         if not docs.is_current():
             stale.append(f"{docs.README} or {docs.TEMPLATE} is out of date with the record's fields")
+        if not need_docs.is_current():
+            stale.append(f"{need_docs.README} or {need_docs.TEMPLATE} is out of date with the need's fields")
         for line in stale:
             print(f"{line}: run python -m etl dictionary", file=sys.stderr)
         if not stale:
-            print(f"{target} documents every table and column of the schema; {docs.README} every record field.")
+            print(f"{target} documents every table and column of the schema; {docs.README} every record field; "
+                  f"{need_docs.README} every need field.")
         return 1 if stale else 0
     dictionary.write(target)
     docs.write()
-    print(f"Data dictionary written to {target}; record fields to {docs.README} and {docs.TEMPLATE}")
+    need_docs.write()
+    print(f"Data dictionary written to {target}; record fields to {docs.README} and {docs.TEMPLATE}; need fields to "
+          f"{need_docs.README} and {need_docs.TEMPLATE}")
     return 0
 
 
@@ -244,8 +258,9 @@ def parser() -> argparse.ArgumentParser:
                    help="a large removal is expected (e.g. an organisation cleaned up): `etl status` does not flag "
                         "this run for removing more than DSA_MAX_REMOVED_SHARE of the repositories")
     r.set_defaults(func=cmd_refresh)
-    c = sub.add_parser("check", help="validate project records, teams, taxonomy and radar without loading")
+    c = sub.add_parser("check", help="validate project records, needs, teams, taxonomy and radar without loading")
     c.add_argument("--records", metavar="DIR", help="folder of project records (default data/projects)")
+    c.add_argument("--needs", metavar="DIR", help="folder of needs (default: needs beside the records, data/needs)")
     c.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
     c.add_argument("--taxonomy", metavar="FILE", help="package taxonomy (default data/taxonomy.yml)")
     c.add_argument("--radar", metavar="FILE", help="tech radar (default data/radar.yml)")
@@ -254,12 +269,18 @@ def parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION")
     ri = rec.add_parser("import", help="write one record file per row of a CSV/XLSX register")
     ri.add_argument("register", metavar="REGISTER.xlsx|.csv")
-    ri.add_argument("--out", metavar="DIR", help="where to write the records (default data/projects)")
+    ri.add_argument("--of", choices=("projects", "needs"), default="projects",
+                    help="what the register lists, one per row: projects (default) or needs")
+    ri.add_argument("--out", metavar="DIR", help="where to write the records (default data/projects, or for needs "
+                                                 "the needs folder beside --records: data/needs)")
+    ri.add_argument("--records", metavar="DIR", help="folder of project records the needs may name (with --of "
+                                                     "needs; default data/projects)")
     ri.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
     ri.add_argument("--force", action="store_true", help="replace record files that already exist")
     ri.set_defaults(func=cmd_records_import)
-    rl = rec.add_parser("load", parents=[common], help="load the records and teams into the warehouse")
+    rl = rec.add_parser("load", parents=[common], help="load the records, needs and teams into the warehouse")
     rl.add_argument("--records", metavar="DIR", help="folder of project records (default data/projects)")
+    rl.add_argument("--needs", metavar="DIR", help="folder of needs (default: needs beside the records, data/needs)")
     rl.add_argument("--teams", metavar="FILE", help="teams file (default data/teams.yml)")
     rl.set_defaults(func=cmd_records_load)
     s = sub.add_parser("status", parents=[common], help="print the last runs and row counts")

@@ -84,6 +84,7 @@ class SourcesConfig:
     path: Path | None
     teams_file: Path
     records_dir: Path = config.DATA_DIR / "projects"
+    needs_dir: Path | None = None  # None: the needs folder beside records_dir
     github: GitHubSettings = field(default_factory=GitHubSettings)
     team_rules: tuple[TeamRule, ...] = ()
     git: tuple[GitSource, ...] = ()
@@ -126,7 +127,7 @@ def load(path: Path | None) -> SourcesConfig:
     path = Path(path)
     raw = yamlfile.read(path, ConfigError, what="configuration file (copy sources.example.yml to start one)") or {}
     reader = _Reader(path)
-    root = reader.mapping(raw, "", {"teams_file", "records_dir", "github", "team_rules", "git"})
+    root = reader.mapping(raw, "", {"teams_file", "records_dir", "needs_dir", "github", "team_rules", "git"})
     teams_file = Path(reader.text(root.get("teams_file", "data/teams.yml"), "teams_file"))
     if not teams_file.is_absolute():  # relative to the configuration file, else to the project
         beside = path.resolve().parent / teams_file
@@ -135,10 +136,15 @@ def load(path: Path | None) -> SourcesConfig:
     if not records_dir.is_absolute():
         beside = path.resolve().parent / records_dir
         records_dir = beside if beside.exists() else config.ROOT / records_dir
+    needs_dir = Path(reader.text(root["needs_dir"], "needs_dir")) if root.get("needs_dir") is not None else None
+    if needs_dir is not None and not needs_dir.is_absolute():
+        beside = path.resolve().parent / needs_dir
+        needs_dir = beside if beside.exists() else config.ROOT / needs_dir
     return SourcesConfig(
         path=path,
         teams_file=teams_file,
         records_dir=records_dir,
+        needs_dir=needs_dir,
         github=_github(reader, root.get("github") or {}),
         team_rules=tuple(_rule(reader, r, f"team_rules[{i}]") for i, r in enumerate(reader.sequence(root.get("team_rules") or [], "team_rules"))),
         git=tuple(_git(reader, g, f"git[{i}]", path) for i, g in enumerate(reader.sequence(root.get("git") or [], "git"))),

@@ -297,7 +297,7 @@ def test_loading_logs_warnings_and_loads(tmp_path, caplog):
     records.mkdir()
     (records / "nlp-triage.yml").write_text(stages("2021-03-01", "2099-01-01"), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="etl.records"):
-        _, loaded = portfolio.read(records, TEAMS)
+        loaded = portfolio.read(records, TEAMS).projects
     assert [r["id"] for r in loaded] == ["nlp-triage"]
     assert "warning: stages[2].date: 2099-01-01 is more than a year after today" in caplog.text
 

@@ -418,7 +418,7 @@ def test_broken_records_do_not_stop_a_refresh_and_the_previous_records_stay(gh, 
     refresh.refresh(db, sources(tmp_path, folder))
     status, message = runs(db)[-1][1:]
     assert status == "partial"
-    assert "problem(s) in the project records, the previous project records are kept" in message
+    assert "problem(s) in the project records or needs, the previous records and needs are kept" in message
     assert "broken.yml" in message
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT project_id, title FROM projects").fetchall() == [("demand", "Demand model")]

@@ -39,6 +39,7 @@ def test_the_warehouse_has_nhs_scale_and_is_consistent(nhs_db):
     count = lambda table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731
     assert count("repositories") >= 5000 and count("commits") >= 1_000_000 and count("projects") >= 500
     assert count("people WHERE NOT is_bot") >= 3000 and count("teams") >= 40
+    assert count("needs") >= 60 and count("need_status_history") >= count("needs")
     assert dict(con.execute("SELECT key, value FROM warehouse_meta").fetchall())["demo_scale"] == "nhs"
     # Every commit counts once per author in contributions unless its author is a bot.
     humans = con.execute("SELECT count(*) FROM commits JOIN people USING (person_key) WHERE NOT is_bot").fetchone()[0]

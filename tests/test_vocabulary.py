@@ -47,6 +47,15 @@ radar:
     - {id: tools, label: Tools}
   rings:
     - {id: adopt, label: Adopt, meaning: use by default, colour: "#003087"}
+needs:
+  categories:
+    - {id: tooling, label: Tooling}
+  statuses:
+    - {id: raised, label: Raised, first: true}
+    - {id: discussed, label: Discussed}
+    - {id: done, label: Done, final: true}
+  relations:
+    - {id: blocks, label: Blocks}
 """
 
 
@@ -72,6 +81,8 @@ def test_a_small_vocabulary_loads_with_ordinals_from_its_order(tmp_path):
     assert vocabulary.ids(words.open_stages) == ("idea", "build")
     assert vocabulary.labels(words.data_access) == {"open": "Open", "synthetic": "Synthetic"}
     assert words.rings[0] == vocabulary.Ring("adopt", "Adopt", "use by default", "#003087")
+    assert [(s.id, s.first, s.final) for s in words.need_statuses] == [
+        ("raised", True, False), ("discussed", False, False), ("done", False, True)]
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -102,6 +113,12 @@ def test_a_small_vocabulary_loads_with_ordinals_from_its_order(tmp_path):
                  "holds one kind, so queries can leave closed stages out by their phase", id="phase mixing kinds"),
     pytest.param("{id: early, label: Early}", "{id: early, label: [Early]}",
                  "V:3: pathway.phases[1].label: expected text, found a list", id="label not text"),
+    pytest.param("{id: done, label: Done, final: true}", "{id: done, label: Done, first: true, final: true}",
+                 "V:30: needs.statuses[3]: status 'done' is marked both first and final; a status may be one of "
+                 "them at most", id="status both first and final"),
+    pytest.param("{id: discussed, label: Discussed}", "{id: discussed, label: Discussed, final: true}",
+                 "V: needs.statuses: every status is marked first or final; expected at least one status a need "
+                 "may pass through", id="no status in between"),
 ])
 def test_each_mistake_names_the_line_and_field(tmp_path, old, new, expected):
     assert old in SMALL
@@ -123,11 +140,11 @@ def test_every_mistake_is_reported_at_once(tmp_path):
 def test_file_level_mistakes(tmp_path):
     assert problems(tmp_path, SMALL + "colours: {}\n") == [
         "V:1: unknown field 'colours' (expected one of pathway, data_access, governance, output_kinds, "
-        "tag_categories, radar)"]
+        "tag_categories, radar, needs)"]
     assert problems(tmp_path, "pathway: [unclosed\n") == [
         "V:2: not valid YAML: expected ',' or ']', but got '<stream end>'"]
     assert problems(tmp_path, "- a list\n") == [
-        "V: expected a mapping of pathway, data_access, governance, output_kinds, tag_categories, radar, found a list"]
+        "V: expected a mapping of pathway, data_access, governance, output_kinds, tag_categories, radar, needs, found a list"]
     aliased = (SMALL.replace("data_access:\n", "data_access: &same\n")
                .replace("governance:\n  - {id: done, label: Done}", "governance: *same"))
     assert problems(tmp_path, aliased) == ["V:13: not valid YAML: aliases (*name) are not allowed in this file"]

@@ -1,7 +1,7 @@
 """A deterministic demo warehouse that looks like the Assembly's real life.
 
-`generate()` makes every row from the files in data/demo/ (teams, project records, hints
-about repositories), a fixed random seed and fixed dates: the same output on every machine,
+`generate()` makes every row from the files in data/demo/ (teams, project records, needs,
+hints about repositories), a fixed random seed and fixed dates: the same output on every machine,
 in every process, on every day. Nothing in it is real: the GitHub logins are made up
 (adjective-animal style), people without a login are keyed from made-up addresses that are
 used only to compute their key, and the projects, repositories and commits are invented,
@@ -10,7 +10,7 @@ projects moving along the R&D-to-operational pathway, shared libraries, bots).
 
 `build_demo(path)` writes it into a warehouse file through the same loader as live data.
 This module is the demo's public face: DEMO_AS_OF, DEMO_SALT, generate, generate_teams,
-checked_records, slug and build_demo.
+checked_records, checked_needs, slug and build_demo.
 """
 from __future__ import annotations
 
@@ -21,17 +21,18 @@ from etl import pipeline, warehouse
 from etl.demo import commits, files, people, repositories
 from etl.demo.repositories import slug
 from etl.demo.settings import DEMO_AS_OF, DEMO_SALT, DEMO_SEED
-from etl.records import checks, rows as project_rows
+from etl.records import checks, needs, rows as project_rows
 from etl.records.errors import RecordsError
 from etl.warehouse import load
 
-__all__ = ["DEMO_AS_OF", "DEMO_SALT", "TABLES", "PROJECT_TABLES", "build_demo", "checked_records", "generate",
-           "generate_teams", "slug"]
+__all__ = ["DEMO_AS_OF", "DEMO_SALT", "TABLES", "PROJECT_TABLES", "build_demo", "checked_needs", "checked_records",
+           "generate", "generate_teams", "slug"]
 
 #: Tables written with load.save_rows, in an order that keeps foreign keys satisfied.
 TABLES = ("teams", "team_history", "people", "memberships", "person_aliases", "repositories", "repo_languages",
           "dependencies", "repo_packages", "commits", "commit_coauthors", "releases")
-PROJECT_TABLES = ("projects", "project_stages", "project_teams", "project_tags", "project_repos", "project_outputs")
+PROJECT_TABLES = ("projects", "project_stages", "project_teams", "project_tags", "project_repos", "project_outputs",
+                  *needs.NEED_TABLES)
 
 
 def generate_teams() -> dict[str, list[dict]]:
@@ -41,8 +42,8 @@ def generate_teams() -> dict[str, list[dict]]:
 
 
 def generate() -> dict[str, list[dict]]:
-    """Every demo row, keyed by table name, plus "project_records": the checked records of
-    data/demo/projects/ in the record format."""
+    """Every demo row, keyed by table name, plus "project_records" and "need_records": the checked
+    records of data/demo/projects/ and needs of data/demo/needs/, canonical."""
     rng = random.Random(DEMO_SEED)
     data = generate_teams()
     team_ids = {t["team_id"] for t in data["teams"]}
@@ -64,6 +65,7 @@ def generate() -> dict[str, list[dict]]:
         people_rows, memberships, data["commits"])
     data["repo_packages"] = repositories.published_packages(specs, data["dependencies"])
     data["project_records"] = project_records
+    data["need_records"] = files.need_records(team_ids, project_records)
     return data
 
 
@@ -95,6 +97,24 @@ def checked_records(project_records: list[dict], team_ids: set[str]) -> list[dic
     return checked
 
 
+def checked_needs(need_records: list[dict], team_ids: set[str], project_ids: set[str]) -> list[dict]:
+    """Generated needs through the same checks as need files (etl.records.needs.validate), against
+    the teams, projects, radar, taxonomy and the demo's snapshot date; raises RecordsError listing
+    every problem."""
+    entries, categories, unreadable = needs.technologies()
+    known = needs.Known(teams=team_ids, projects=project_ids, radar=entries, categories=categories,
+                        as_of=DEMO_AS_OF.date(), as_of_is="the demo's snapshot")
+    checked, problems = [], list(unreadable)
+    for need in need_records:
+        canonical, found = needs.validate(need, source=f"demo need {need['id']}", known=known)
+        problems += found
+        if canonical:
+            checked.append(canonical)
+    if problems:
+        raise RecordsError(problems)
+    return checked
+
+
 def build_demo(path, *, wait: float = 0, if_missing: bool = False) -> dict[str, int]:
     """Build the demo warehouse at `path` (replacing it atomically); returns row counts per table.
 
@@ -107,6 +127,7 @@ def build_demo(path, *, wait: float = 0, if_missing: bool = False) -> dict[str, 
         for table in TABLES:
             load.save_rows(b.con, table, data[table])
         project_rows.save_projects(b.con, data["project_records"])
+        needs.save_needs(b.con, data["need_records"])
         b.stats["repos_seen"] = len(data["repositories"])
         b.stats["repos_changed"] = len(data["repositories"])
         b.stats["commits_added"] = len(data["commits"])

@@ -1,9 +1,10 @@
 """The demo's input files in data/demo/: the teams (in data/teams.yml's format), the project
-records (the record format of data/projects/README.md) and repositories.yml, the generator's
-hints about each repository (documented in its header comment).
+records (the record format of data/projects/README.md), the needs (the format of
+data/needs/README.md) and repositories.yml, the generator's hints about each repository
+(documented in its header comment).
 
-Teams and records go through the same loaders and checks as real data; repositories.yml is
-checked against them. Every problem names the file, the line and the field.
+Teams, records and needs go through the same loaders and checks as real data; repositories.yml
+is checked against them. Every problem names the file, the line and the field.
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import re
 from pathlib import Path
 
 from etl import config
-from etl.demo.settings import PROJECTS_DIR, REPOSITORIES_FILE, TEAMS_FILE
-from etl.records import files as record_files, teams as team_file
+from etl.demo.settings import DEMO_AS_OF, NEEDS_DIR, PROJECTS_DIR, REPOSITORIES_FILE, TEAMS_FILE
+from etl.records import files as record_files, needs as need_files, teams as team_file
+from etl.records.errors import RecordsError
 from etl.shared import yamlfile
 from etl.warehouse import STAGES
 
@@ -51,6 +53,27 @@ def project_records(team_ids: set[str], folder: Path = PROJECTS_DIR) -> list[dic
         if path.is_relative_to(config.ROOT):
             record["_path"] = path.relative_to(config.ROOT).as_posix()
     return found
+
+
+def need_records(team_ids: set[str], project_records: list[dict], folder: Path = NEEDS_DIR) -> list[dict]:
+    """The canonical needs, read and checked by etl.records.needs.load_folder against the demo's
+    teams and records, the radar and taxonomy, and the demo's snapshot date (nothing after it).
+    Each need's "_path" is relative to the repository, as the records' are."""
+    entries, categories, unreadable = need_files.technologies()
+    if unreadable:
+        raise RecordsError(unreadable)
+    known = need_files.Known(teams=team_ids, projects={r["id"] for r in project_records}, radar=entries,
+                             categories=categories, as_of=DEMO_AS_OF.date(), as_of_is="the demo's snapshot",
+                             projects_in=_shown(PROJECTS_DIR))
+    found = need_files.load_folder(folder, known)
+    for need in found:
+        need["_path"] = _shown(Path(need["_path"]))
+    return found
+
+
+def _shown(path: Path) -> str:
+    path = Path(path).resolve()
+    return path.relative_to(config.ROOT).as_posix() if path.is_relative_to(config.ROOT) else str(path)
 
 
 def repository_hints(project_records: list[dict], team_ids: set[str], path: Path = REPOSITORIES_FILE) -> dict:

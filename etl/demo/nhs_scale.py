@@ -3,7 +3,8 @@
 `generate(seed)` yields the rows of a warehouse about as large as all NHS data-science work on
 GitHub would make it: 40 teams across NHS England, its regions, integrated care boards, trusts
 and support units; 3,000 people; 5,000 repositories; 1,000,000 commits; 500 projects along the
-pathway. Everything is made up and deterministic for a given seed. The rows go through the
+pathway; 60 needs the teams raised, with the Assembly's positions. Everything is made up and
+deterministic for a given seed. The rows go through the
 same loader as live data (etl.load), in chunks so memory stays flat.
 
 It is for benchmarks and capacity checks (`python -m etl demo --scale nhs`); the Assembly-sized
@@ -20,12 +21,12 @@ import numpy as np
 from analyses import vocabulary
 from etl import pipeline, warehouse
 from etl.demo import build as demo  # the Assembly-sized demo's public names
-from etl.records import rows as project_rows
+from etl.records import needs as need_rows, rows as project_rows
 from etl.reference import taxonomy
 from etl.shared import identity
 from etl.warehouse import load
 
-SCALE = {"teams": 40, "people": 3000, "repositories": 5000, "commits": 1_000_000, "projects": 500}
+SCALE = {"teams": 40, "people": 3000, "repositories": 5000, "commits": 1_000_000, "projects": 500, "needs": 60}
 SEED = 20261201
 AS_OF = demo.DEMO_AS_OF
 FIRST_DAY = dt.date(2016, 1, 4)
@@ -91,7 +92,7 @@ def _teams(rng: np.random.Generator) -> tuple[list[dict], list[dict], list[dict]
 
 def generate(seed: int = SEED) -> Iterator[tuple[str, list[dict]]]:
     """(table, rows) batches for the whole warehouse, in an order that keeps keys satisfied;
-    project records come last as ("project_records", records)."""
+    project records and needs come last as ("project_records", records), ("need_records", needs)."""
     rng = np.random.default_rng(seed)
     teams, history, _ = _teams(rng)
     yield "teams", teams
@@ -260,7 +261,9 @@ def generate(seed: int = SEED) -> Iterator[tuple[str, list[dict]]]:
                 releases.append({"full_name": full_name, "tag": f"v0.{k + 1}.0", "published_at": when})
     yield "releases", releases
 
-    yield "project_records", list(_projects(rng, specs, team_ids))
+    records = list(_projects(rng, specs, team_ids))
+    yield "project_records", records
+    yield "need_records", needs(rng, team_ids, [r["id"] for r in records])
 
 
 def _projects(rng: np.random.Generator, specs: list[tuple], team_ids: list[str]) -> Iterator[dict]:
@@ -306,6 +309,61 @@ def _projects(rng: np.random.Generator, specs: list[tuple], team_ids: list[str])
         yield record
 
 
+# What the generated needs are about: (category, title, technologies), titles completed by a work area.
+_NEED_KINDS = [
+    ("platform", "GPU capacity for {}", ["PyTorch", "deep-learning"]),
+    ("platform", "Current Python and R on the platform for {}", ["Python", "R"]),
+    ("tooling", "Approved large language models for {}", ["Hugging Face Transformers", "nlp"]),
+    ("tooling", "Continuous integration for {}", ["pytest", "testthat"]),
+    ("data access", "Linked national data for {}", ["SQL (T-SQL)", "Databricks"]),
+    ("data access", "Synthetic data for developing {}", ["classical-ml"]),
+    ("information governance", "A DPIA template for {}", []),
+    ("information governance", "Guidance from R&D to a medical device for {}", ["computer-vision"]),
+    ("workforce", "Training in pandas for {}", ["pandas"]),
+    ("workforce", "Data science roles for {}", []),
+    ("other", "A route to production for {}", ["MLflow", "mlops"]),
+    ("other", "Open code publishing for {}", ["dev-tools"]),
+]
+_ASKED = ["National Data Platform team", "Information Governance team", "Data Access Request Service",
+          "Chief Data and Analytics Officer", "NHS England Learning and Development", "Platform Engineering"]
+
+
+def needs(rng: np.random.Generator, team_ids: list[str], project_ids: list[str]) -> list[dict]:
+    """SCALE["needs"] needs in the need format, raised by one to three teams since 2021, each moved
+    along a few statuses a meeting or more apart (none after the snapshot), some tied to projects."""
+    relations = vocabulary.ids(vocabulary.current().need_relations)
+    first = [s.id for s in vocabulary.current().need_statuses if s.first]
+    final = [s.id for s in vocabulary.current().need_statuses if s.final]
+    middle = [s.id for s in vocabulary.current().need_statuses if not (s.first or s.final)]
+    as_of, out = AS_OF.date(), []
+    for n in range(SCALE["needs"]):
+        category, title, technologies = _NEED_KINDS[n % len(_NEED_KINDS)]
+        area = str(rng.choice(_WORDS))
+        raised = dt.date(2021, 4, 1) + dt.timedelta(days=int(rng.integers(0, (as_of - dt.date(2021, 4, 1)).days)))
+        passed = rng.choice(len(middle), size=int(rng.integers(0, len(middle) + 1)), replace=False)
+        path = first + [middle[int(i)] for i in sorted(passed)]
+        if rng.random() < 0.4:
+            path.append(final[int(rng.integers(0, len(final)))])
+        history, day = [], raised
+        for status in path:
+            if day > as_of:
+                break
+            asked = None if status in first else _ASKED[int(rng.integers(0, len(_ASKED)))]
+            position = f"The Assembly's position on {title.format(area)}: {status.replace('_', ' ')}."
+            history.append({"status": status, "date": day, **({"asked": asked} if asked else {}),
+                            "position": position})
+            day += dt.timedelta(days=int(rng.integers(28, 200)))
+        teams = [team_ids[int(i)] for i in rng.choice(len(team_ids), size=int(rng.integers(1, 4)), replace=False)]
+        size = min(len(project_ids), int(rng.integers(0, 4)))
+        tied = [project_ids[int(i)] for i in rng.choice(len(project_ids), size=size, replace=False)]
+        out.append({"id": f"need-{n:03d}", "title": title.format(area), "category": category,
+                    "summary": f"Synthetic need {n} of the NHS-scale warehouse.", "raised_by": teams,
+                    "raised_on": raised, "technologies": technologies,
+                    "projects": [{"project": p, "relation": relations[int(rng.integers(0, len(relations)))]}
+                                 for p in tied], "history": history})
+    return out
+
+
 def build(path: Path, *, seed: int = SEED, wait: float = 0, progress=lambda table, rows: None) -> dict[str, int]:
     """Write the NHS-scale warehouse at `path` (replacing it atomically); returns row counts."""
     with pipeline.build(Path(path), "demo", wait=wait) as b:
@@ -313,10 +371,14 @@ def build(path: Path, *, seed: int = SEED, wait: float = 0, progress=lambda tabl
         b.meta["demo_scale"] = "nhs"
         b.data_as_of = AS_OF
         team_ids: set[str] = set()
+        project_ids: set[str] = set()
         n_repos = n_commits = 0
         for table, rows in generate(seed):
             if table == "project_records":
                 project_rows.save_projects(b.con, demo.checked_records(rows, team_ids))
+                project_ids = {r["id"] for r in rows}
+            elif table == "need_records":
+                need_rows.save_needs(b.con, demo.checked_needs(rows, team_ids, project_ids))
             else:
                 load.save_rows(b.con, table, rows)
             if table == "teams":
@@ -331,6 +393,6 @@ def build(path: Path, *, seed: int = SEED, wait: float = 0, progress=lambda tabl
 
 
 def describe(counts: dict[str, int]) -> str:
-    keys = ("teams", "people", "repositories", "commits", "projects")
+    keys = ("teams", "people", "repositories", "commits", "projects", "needs")
     return ", ".join(f"{counts[k]:,} {k}" for k in keys)
 

@@ -18,6 +18,7 @@ COMMITS_TO = DEMO_AS_OF.date()
 DEMO_DIR = config.DATA_DIR / "demo"
 TEAMS_FILE = DEMO_DIR / "teams.yml"
 PROJECTS_DIR = DEMO_DIR / "projects"
+NEEDS_DIR = DEMO_DIR / "needs"
 REPOSITORIES_FILE = DEMO_DIR / "repositories.yml"
 
 

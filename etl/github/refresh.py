@@ -46,9 +46,7 @@ log = logging.getLogger("etl.github")
 
 # Tables an incremental refresh keeps from the previous warehouse and then updates: the
 # portfolio and the people met, then what each source declares in its state.py.
-PORTFOLIO = ["teams", "team_history", "memberships", "person_aliases", "projects", "project_stages", "project_teams",
-             "project_tags", "project_repos", "project_outputs"]
-CARRIED = list(dict.fromkeys([*PORTFOLIO, "people", "person_links", *state.CARRIED, *git_state.CARRIED,
+CARRIED = list(dict.fromkeys([*portfolio.PORTFOLIO_TABLES, "people", "person_links", *state.CARRIED, *git_state.CARRIED,
                               "data_problems"]))
 
 
@@ -95,8 +93,8 @@ def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = Fal
     warehouse at `db_path`. A run with only git sources never touches the network.
     `time_limit`: seconds after which no further repository is fetched (the rest keep their
     previous rows; the run is partial). `confirm_removals`: a large removal is expected."""
-    team_rows, project_records, record_problems = _portfolio(cfg)
-    _check(cfg, team_rows)
+    found, record_problems = _portfolio(cfg)
+    _check(cfg, found.teams)
     salt = identity.load_salt()
     client = _connect(cfg) if cfg.has_github else None
     source = "+".join(name for name, wanted in (("github", cfg.has_github), ("git", bool(cfg.git))) if wanted)
@@ -107,8 +105,8 @@ def refresh(db_path: Path, cfg: source_config.SourcesConfig, *, full: bool = Fal
             try:
                 base = _start(b, db_path, salt, full)
                 b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
-                if project_records is not None or not base.incremental:
-                    portfolio.save(b.con, team_rows, project_records or [], salt)
+                if not record_problems or not base.incremental:
+                    portfolio.save(b.con, found, salt)
                 people = People(salt, source=source.split("+")[0])
                 if client:
                     update(b.con, client, cfg, people, outcome, base=base, stop=stop)
@@ -148,23 +146,23 @@ def _check(cfg: source_config.SourcesConfig, team_rows: dict) -> None:
         raise source_config.ConfigError("nothing to load: give --org/--repo, --git or a --config file")
 
 
-def _portfolio(cfg: source_config.SourcesConfig) -> tuple[dict, list[dict] | None, list]:
-    """Teams and project records for this run. Broken records do not stop a refresh: they are
-    logged, and the previous records stay (None). Broken teams do stop it (TeamsError)."""
+def _portfolio(cfg: source_config.SourcesConfig) -> tuple[portfolio.Portfolio, list]:
+    """Teams, project records and needs for this run, and the records' problems. Broken records
+    or needs do not stop a refresh: they are logged, and the previous records and needs stay
+    (the Portfolio then holds the teams alone). Broken teams do stop it (TeamsError)."""
     try:
-        team_rows, project_records = portfolio.read(cfg.records_dir, cfg.teams_file)
-        return team_rows, project_records, []
+        return portfolio.read(cfg.records_dir, cfg.teams_file, cfg.needs_dir), []
     except RecordsError as exc:
         team_rows = teams.load(cfg.teams_file)
         for problem in exc.problems:
             log.warning("project records: %s", problem)
-        return team_rows, None, exc.problems
+        return portfolio.Portfolio(team_rows), exc.problems
 
 
 def _note_record_problems(b: warehouse.Build, record_problems: list, incremental: bool) -> None:
     b.status = "partial"
-    kept = "the previous project records are kept" if incremental else "no project records loaded"
-    note = f"{len(record_problems)} problem(s) in the project records, {kept}; first: {record_problems[0]}"
+    kept = "the previous records and needs are kept" if incremental else "no records or needs loaded"
+    note = f"{len(record_problems)} problem(s) in the project records or needs, {kept}; first: {record_problems[0]}"
     b.stats["message"] = "; ".join(filter(None, [b.stats.get("message"), note]))
 
 

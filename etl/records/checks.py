@@ -39,7 +39,12 @@ def today() -> dt.date:
 
 
 class Checker:
-    """Collects problems, finding each one's line from the YAML node lines or "__line__" keys."""
+    """Collects problems, finding each one's line from the YAML node lines or "__line__" keys.
+
+    `kinds` adds or replaces the checks of field kinds (by kind name), for records of another
+    schema (etl/records/needs.py); a project record's checker has none."""
+
+    kinds: Mapping = {}
 
     def __init__(self, source: str, lines: Mapping | None, row: int | None, known_teams: set[str] | None):
         self.source, self.lines, self.row, self.known_teams = source, dict(lines or {}), row, known_teams
@@ -242,7 +247,7 @@ def warnings(record: dict, *, source: str, lines: Mapping | None = None, row: in
 
 def check_field(c: Checker, path: str, field: Field, value):
     """The checked value of one field (None if absent or wrong; problems go to `c`)."""
-    return _KINDS[field.kind](c, path, field, value)
+    return (c.kinds.get(field.kind) or _KINDS[field.kind])(c, path, field, value)
 
 
 def _required(field: Field) -> str | None:
@@ -276,7 +281,7 @@ def _choice(c: Checker, path: str, field: Field, value) -> str | None:
 
 def _list(c: Checker, path: str, field: Field, value) -> list | None:
     """A list of single values, each once."""
-    entries = _entries(c, path, field, value)
+    entries = entries_of(c, path, field, value)
     if entries is None:
         return None
     kept, seen = [], set()
@@ -290,7 +295,7 @@ def _list(c: Checker, path: str, field: Field, value) -> list | None:
     return kept
 
 
-def _entries(c: Checker, path: str, field: Field, value) -> list | None:
+def entries_of(c: Checker, path: str, field: Field, value) -> list | None:
     """The entries of a list field, or None (absent, not a list, or empty where one is needed)."""
     if value is None:
         if field.required:
@@ -313,7 +318,7 @@ def _mapping(c: Checker, path: str, field: Field, value) -> dict | None:
     return found if field.flow else {k: v for k, v in found.items() if v is not None}
 
 
-def _entry(c: Checker, path: str, field: Field, value) -> dict | None:
+def entry_of(c: Checker, path: str, field: Field, value) -> dict | None:
     """One mapping entry of a list (stages, outputs): nothing there is a problem too."""
     if value is None:
         c.add(path, f"expected {field.expects}, found nothing")
@@ -324,14 +329,14 @@ def _entry(c: Checker, path: str, field: Field, value) -> dict | None:
 def _stages(c: Checker, path: str, field: Field, value) -> list[dict] | None:
     """Dated stages: dates rise; stages go forward unless a closed stage comes before or after;
     no stage the project has left is dated after today."""
-    entries = _entries(c, path, field, value)
+    entries = entries_of(c, path, field, value)
     if entries is None:
         return None
     out, numbered = [], []
     last_date = last_stage = None  # (index, value) of the latest valid ones
     for i, item in enumerate(entries, 1):
         at = f"{path}[{i}]"
-        entry = _entry(c, at, field.item, item)
+        entry = entry_of(c, at, field.item, item)
         if entry is None:
             continue
         stage, date = entry["stage"], entry["date"]
@@ -377,7 +382,7 @@ def _years(c: Checker, path: str, field: Field, value) -> dict | None:
 
 def _repositories(c: Checker, path: str, field: Field, value) -> list[dict] | None:
     """Repository addresses (or canonical entries, whose url counts), each repository once."""
-    entries = _entries(c, path, field, value)
+    entries = entries_of(c, path, field, value)
     if entries is None:
         return None
     out, seen = [], {}
@@ -408,13 +413,13 @@ def _repository(c: Checker, path: str, field: Field, value) -> dict | None:
 
 def _outputs(c: Checker, path: str, field: Field, value) -> list[dict] | None:
     """Output entries, each kind and title once."""
-    entries = _entries(c, path, field, value)
+    entries = entries_of(c, path, field, value)
     if entries is None:
         return None
     out, seen = [], {}
     for i, item in enumerate(entries, 1):
         at = f"{path}[{i}]"
-        entry = _entry(c, at, field.item, item)
+        entry = entry_of(c, at, field.item, item)
         if entry is None:
             continue
         kind, title = entry["kind"], entry["title"]

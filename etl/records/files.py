@@ -9,10 +9,15 @@ data/teams.yml and the warnings of checks.warnings.
 A record file over RECORD_MAX_BYTES is refused before it is read, and the YAML reader is
 bounded (etl.shared.yamlfile: at most RECORD_MAX_VALUES values with aliases expanded, nesting),
 so a hostile file costs a line of output and well under a second, not the machine's memory.
+
+The same reading serves any record kept one file per record: a Form says what the folder holds
+(projects here; needs in etl/records/needs.py) and how one record is checked.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -23,6 +28,24 @@ from etl.shared import yamlfile
 
 RECORD_MAX_BYTES = yamlfile.MAX_BYTES  # a record file; bigger ones are refused unread
 RECORD_MAX_VALUES = 5_000              # values in a record file, aliases expanded (a real one holds about 100)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A kind of record kept one file per record: `noun` names one in messages ("project",
+    "need"); `validate(data, source, lines)` gives (canonical record or None, problems);
+    `warnings(record, source, lines)` the warnings of a record that passed."""
+
+    noun: str
+    validate: Callable[[object, str, dict], tuple[dict | None, list[Problem]]]
+    warnings: Callable[[dict, str, dict], list[Problem]] = lambda record, source, lines: []
+
+
+def projects(known_teams: set[str] | None) -> Form:
+    """Project records, their teams checked against `known_teams` (None: not checked)."""
+    return Form("project", lambda data, source, lines: checks.validate(data, source=source, known_teams=known_teams,
+                                                                       lines=lines),
+                lambda record, source, lines: checks.warnings(record, source=source, lines=lines))
 
 
 def _node_lines(node, prefix: str, lines: dict, repeated: list) -> None:
@@ -45,11 +68,11 @@ def _node_lines(node, prefix: str, lines: dict, repeated: list) -> None:
             _node_lines(item, path, lines, repeated)
 
 
-def _parse(text: str, source: str, known_teams: set[str] | None, expected_id: str | None):
+def _parse(text: str, source: str, form: Form, expected_id: str | None):
     """(canonical record or None, problems, field lines, the id as written or None); a canonical
     record's problems are its warnings."""
     text = text.removeprefix("\ufeff")
-    too_large = yamlfile.too_large(yamlfile.text_size(text), RECORD_MAX_BYTES, "project record")
+    too_large = yamlfile.too_large(yamlfile.text_size(text), RECORD_MAX_BYTES, f"{form.noun} record")
     if too_large:
         return None, [Problem(source, None, None, "", too_large)], {}, None
     if not text.strip():
@@ -69,7 +92,7 @@ def _parse(text: str, source: str, known_teams: set[str] | None, expected_id: st
         return None, [Problem(source, line, None, "", what)], {}, None
     finally:
         loader.dispose()
-    record, problems = checks.validate(data, source=source, known_teams=known_teams, lines=lines)
+    record, problems = form.validate(data, source, lines)
     for parent, key, line in repeated:
         problems.append(Problem(source, line, None, parent, f"field {key!r} is given twice; give each field once"))
     raw_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
@@ -79,7 +102,7 @@ def _parse(text: str, source: str, known_teams: set[str] | None, expected_id: st
                                 "(a record is named <id>.yml: rename the file or change the id)"))
     if problems:
         return None, by_line(problems), lines, raw_id
-    return record, checks.warnings(record, source=source, lines=lines), lines, raw_id
+    return record, form.warnings(record, source, lines), lines, raw_id
 
 
 def parse_text(text: str, *, source: str, known_teams: set[str] | None,
@@ -87,7 +110,7 @@ def parse_text(text: str, *, source: str, known_teams: set[str] | None,
     """Check a record given as YAML text (a file's or a form's); as `validate`, plus size, YAML
     syntax and bounds, empty text, fields given twice and (with expected_id, the file stem) an id
     that differs. Warnings (checks.warnings) of a record that passed are left out."""
-    record, problems, _, _ = _parse(text, source, known_teams, expected_id)
+    record, problems, _, _ = _parse(text, source, projects(known_teams), expected_id)
     return record, errors(problems)
 
 
@@ -99,8 +122,8 @@ def record_files(folder: Path) -> list[Path]:
                   and not p.name.startswith(("_", ".")) and not p.stem.lower().endswith("template"))
 
 
-def _read_text(path: Path, source: str) -> tuple[str | None, list[Problem]]:
-    too_large = yamlfile.too_large(path.stat().st_size, RECORD_MAX_BYTES, "project record")
+def _read_text(path: Path, source: str, noun: str) -> tuple[str | None, list[Problem]]:
+    too_large = yamlfile.too_large(path.stat().st_size, RECORD_MAX_BYTES, f"{noun} record")
     if too_large:
         return None, [Problem(source, None, None, "", too_large)]
     with path.open("rb") as f:
@@ -119,32 +142,32 @@ def load_folder(folder: Path, known_teams: set[str] | None) -> list[dict]:
     and bounds, the checks of `validate`, ids that differ from the file name, ids used twice) if
     any; warnings do not stop a record loading.
     """
-    records, problems = _read_folder(folder, known_teams)
+    records, problems = read_folder(folder, projects(known_teams))
     if errors(problems):
         raise RecordsError(errors(problems))
     return records
 
 
-def _read_folder(folder: Path, known_teams: set[str] | None) -> tuple[list[dict], list[Problem]]:
-    """(the records that passed, every problem and warning of every file)."""
+def read_folder(folder: Path, form: Form) -> tuple[list[dict], list[Problem]]:
+    """(the records of `folder` that passed, every problem and warning of every file)."""
     folder = Path(folder)
     if not folder.is_dir():
-        return [], [Problem(str(folder), None, None, "", "no such folder of project records")]
+        return [], [Problem(str(folder), None, None, "", f"no such folder of {form.noun} records")]
     records, problems = [], []
     first_with_id: dict[str, str] = {}
     for path in record_files(folder):
         source = str(path)
-        text, found = _read_text(path, source)
+        text, found = _read_text(path, source, form.noun)
         if text is None:
             problems.extend(found)
             continue
-        record, found, lines, raw_id = _parse(text, source, known_teams, path.stem)
+        record, found, lines, raw_id = _parse(text, source, form, path.stem)
         record_id = record["id"] if record else (raw_id.strip() if raw_id else None)
         if record_id:
             if record_id in first_with_id and record_id == path.stem:  # else the file name problem says it
                 found.append(Problem(source, lines.get("id"), None, "id",
                                      f"{record_id!r} is also the id in {first_with_id[record_id]}; "
-                                     "expected each project once"))
+                                     f"expected each {form.noun} once"))
                 record = None
             first_with_id.setdefault(record_id, source)
         problems.extend(by_line(found))
@@ -179,6 +202,15 @@ def _team_ids_leniently(teams_path: Path) -> set[str] | None:
         return None
 
 
+def team_ids(teams_file: Path) -> set[str] | None:
+    """The team ids of a teams file: every one when the file passes its checks, else those that
+    can be read (None if none can); its problems are `check`'s to report."""
+    try:
+        return {t["team_id"] for t in _teams.load(teams_file)["teams"]}
+    except _teams.TeamsError:
+        return _team_ids_leniently(teams_file)
+
+
 def check(records_dir: Path, teams_file: Path) -> list[Problem]:
     """Every problem in data/teams.yml and the project records, and the records' warnings
     (Problem.warning; errors.errors() leaves them out); [] when all is well."""
@@ -188,6 +220,12 @@ def check(records_dir: Path, teams_file: Path) -> list[Problem]:
     except _teams.TeamsError as exc:
         problems.extend(_teams_problems(str(exc), Path(teams_file)))
         known = _team_ids_leniently(teams_file)
-    problems.extend(_read_folder(records_dir, known)[1])
+    problems.extend(read_folder(records_dir, projects(known))[1])
     return problems
+
+
+def record_ids(folder: Path) -> set[str]:
+    """The ids of the record files in `folder` (their names), whether or not they pass their
+    checks: what other records may refer to, without a broken record's problems twice."""
+    return {p.stem for p in record_files(folder)} if Path(folder).is_dir() else set()
 

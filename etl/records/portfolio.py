@@ -1,43 +1,92 @@
-"""The portfolio source: teams, memberships and project records, from files kept in git.
+"""The portfolio source: teams, memberships, project records and needs, from files kept in git.
 
-`python -m etl records load` rebuilds the warehouse with the current records and teams and
-every other table carried over; `python -m etl refresh` does the same as part of each run.
-A record set with any problem loads nothing: every problem is reported and the warehouse
-keeps the portfolio it had.
+`python -m etl records load` rebuilds the warehouse with the current records, needs and teams
+and every other table carried over; `python -m etl refresh` does the same as part of each run.
+A record set (teams, project records and needs together) with any problem loads nothing: every
+problem is reported and the warehouse keeps the portfolio it had.
+
+The needs live beside the project records: data/needs/ for data/projects/ (`needs_beside`),
+unless a folder is given.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl import config, db, pipeline, warehouse
-from etl.records import files, rows, teams
-from etl.records.errors import RecordsError, errors
+from etl.records import checks, files, needs, rows, teams
+from etl.records.errors import Problem, RecordsError, errors
 from etl.shared import identity
 from etl.warehouse import load
 
 log = logging.getLogger("etl.records")
 
 PORTFOLIO_TABLES = ["teams", "team_history", "memberships", "person_aliases", "projects", "project_stages", "project_teams",
-                    "project_tags", "project_repos", "project_outputs"]
+                    "project_tags", "project_repos", "project_outputs", *needs.NEED_TABLES]
 DEFAULT_RECORDS = config.DATA_DIR / "projects"
 
 
-def read(records_dir: Path, teams_file: Path) -> tuple[dict, list[dict]]:
-    """Teams (with members) and canonical records, checked; raises RecordsError listing every
-    problem. Warnings (a date far ahead) are logged and do not stop the records loading."""
+@dataclass
+class Portfolio:
+    """What the portfolio's files hold, checked: teams (teams.load's rows, with members), the
+    canonical project records and the canonical needs."""
+
+    teams: dict
+    projects: list[dict] = field(default_factory=list)
+    needs: list[dict] = field(default_factory=list)
+
+
+def needs_beside(records_dir: Path) -> Path:
+    """The needs' folder of a folder of project records: `needs` beside it."""
+    return Path(records_dir).parent / "needs"
+
+
+def check(records_dir: Path, teams_file: Path, needs_dir: Path | None = None, *, radar_file: Path | None = None,
+          taxonomy_file: Path | None = None, as_of: dt.date | None = None) -> list[Problem]:
+    """Every problem in data/teams.yml, the project records and the needs, and the records'
+    warnings ([] when all is well). `needs_dir` defaults to the folder beside the records (which
+    may be missing: no needs); one given must exist. A need refers to projects by the record
+    files present (a broken record's problems are not repeated for the needs naming it); a radar
+    or taxonomy that cannot be read is reported by its own check, and the needs' technologies
+    are then not checked."""
     problems = files.check(records_dir, teams_file)
+    if needs_dir is not None and not Path(needs_dir).is_dir():
+        return problems + [Problem(str(needs_dir), None, None, "", "no such folder of need records")]
+    needs_dir = needs_beside(records_dir) if needs_dir is None else Path(needs_dir)
+    if not needs_dir.is_dir():
+        return problems
+    radar_names, categories, _ = needs.technologies(radar_file, taxonomy_file)
+    known = needs.Known(teams=files.team_ids(teams_file), projects=files.record_ids(records_dir), radar=radar_names,
+                        categories=categories, as_of=as_of or checks.today(), projects_in=str(records_dir))
+    return problems + needs.check(needs_dir, known)
+
+
+def read(records_dir: Path, teams_file: Path, needs_dir: Path | None = None, *,
+         as_of: dt.date | None = None) -> Portfolio:
+    """Teams (with members), canonical records and canonical needs, checked; raises RecordsError
+    listing every problem (a radar or taxonomy that cannot be read, when there are needs, is one).
+    Warnings (a date far ahead) are logged and do not stop the records loading."""
+    problems = check(records_dir, teams_file, needs_dir, as_of=as_of)
+    needs_dir = needs_beside(records_dir) if needs_dir is None else Path(needs_dir)
+    radar_names, categories, unreadable = needs.technologies() if needs_dir.is_dir() else (None, None, [])
+    problems += unreadable
     if errors(problems):
         raise RecordsError(errors(problems))
     for warning in problems:
         log.warning("project records: %s", warning)
     team_rows = teams.load(teams_file)
-    known = {t["team_id"] for t in team_rows["teams"]}
-    return team_rows, files.load_folder(records_dir, known) if Path(records_dir).exists() else []
+    known_teams = {t["team_id"] for t in team_rows["teams"]}
+    project_records = files.load_folder(records_dir, known_teams) if Path(records_dir).exists() else []
+    known = needs.Known(teams=known_teams, projects={r["id"] for r in project_records}, radar=radar_names,
+                        categories=categories, as_of=as_of or checks.today(), projects_in=str(records_dir))
+    return Portfolio(team_rows, project_records, needs.load_folder(needs_dir, known))
 
 
-def save(con, team_rows: dict, project_records: list[dict], salt: str) -> None:
-    """Replace the portfolio tables with these teams, memberships and records."""
+def save(con, found: Portfolio, salt: str) -> None:
+    """Replace the portfolio tables with these teams, memberships, records and needs."""
+    team_rows = found.teams
     for table in PORTFOLIO_TABLES:
         db.run(con, f'DELETE FROM "{table}"')
     load.save_rows(con, "teams", team_rows["teams"])
@@ -59,7 +108,8 @@ def save(con, team_rows: dict, project_records: list[dict], salt: str) -> None:
     load.save_rows(con, "person_aliases", [
         {"alias_key": person_key(a["also"], salt), "person_key": person_key(a["person"], salt)}
         for a in team_rows.get("aliases", [])])
-    rows.save_projects(con, project_records)
+    rows.save_projects(con, found.projects)
+    needs.save_needs(con, found.needs)
 
 
 def person_key(identifier: str, salt: str) -> str:
@@ -67,18 +117,21 @@ def person_key(identifier: str, salt: str) -> str:
     return identifier if teams.PERSON_KEY.match(identifier) else identity.key_for_login(identifier, salt)
 
 
-def load_into_warehouse(db_path: Path, records_dir: Path, teams_file: Path) -> dict[str, int]:
-    """`python -m etl records load`: a new warehouse with these records, everything else carried over."""
-    team_rows, project_records = read(records_dir, teams_file)
+def load_into_warehouse(db_path: Path, records_dir: Path, teams_file: Path,
+                        needs_dir: Path | None = None) -> dict[str, int]:
+    """`python -m etl records load`: a new warehouse with these records and needs, everything else
+    carried over."""
+    found = read(records_dir, teams_file, needs_dir)
     salt = identity.load_salt()
     meta = _previous(db_path)  # before the build: a refusal leaves the live file untouched
     with pipeline.build(db_path, "records") as b:
         if meta and meta.get("contents") != "demo":
             warehouse.carry_over(b, [t for t in warehouse.table_names(b.con)
                                      if t not in PORTFOLIO_TABLES + ["etl_runs", "warehouse_meta", "stages"]])
-        save(b.con, team_rows, project_records, salt)
+        save(b.con, found, salt)
         b.meta["salt_fingerprint"] = identity.salt_fingerprint(salt)
-        b.stats["message"] = f"{len(project_records)} project records, {len(team_rows['teams'])} teams"
+        b.stats["message"] = (f"{len(found.projects)} project records, {len(found.needs)} needs, "
+                              f"{len(found.teams['teams'])} teams")
         counts = warehouse.row_counts(b.con)
     return {t: counts[t] for t in PORTFOLIO_TABLES}
 

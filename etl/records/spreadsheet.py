@@ -7,6 +7,9 @@ per governance check and per impact figure. Every row is checked with the same c
 record file (checks.validate) before anything is written; problems name the row (the header is
 row 1) and the column.
 
+The reading, bounds, header and writing are shared with a register of needs (need_register.py):
+`import_rows` takes a Register saying what the rows hold and how one is checked.
+
 A register is bounded before it is checked: at most REGISTER_MAX_BYTES on disk (and, for .xlsx,
 REGISTER_MAX_UNPACKED_BYTES unpacked, so a compressed bomb is refused unread), REGISTER_MAX_ROWS
 project rows, REGISTER_MAX_COLUMNS columns and CELL_MAX_CHARS characters in a cell.
@@ -19,7 +22,8 @@ import difflib
 import io
 import re
 import zipfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analyses import vocabulary
@@ -44,7 +48,7 @@ CELL_MAX_CHARS = fields.TEXT_MAX          # characters in one cell
 
 # --- importing a register ------------------------------------------------------------------
 
-def _split(value) -> list[str]:
+def split_cell(value) -> list[str]:
     if value is None:
         return []
     return [part.strip() for part in re.split(r"[;\n]", str(value)) if part.strip()]
@@ -61,7 +65,7 @@ def _cell(value):
     return value
 
 
-def _as_text(value):
+def as_text(value):
     """A cell that should hold text: date cells and numbers as they read."""
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
@@ -173,14 +177,14 @@ def _record_from_row(cells: dict) -> tuple[dict, dict[str, str]]:
 def _single(field: Field, cells: dict, record: dict, columns: dict) -> None:
     column = field.register_columns[0]
     if cells.get(column) is not None:
-        record[field.name] = _as_text(cells[column])
+        record[field.name] = as_text(cells[column])
         columns[field.name] = column
 
 
 def _list(field: Field, cells: dict, record: dict, columns: dict) -> None:
     column = field.register_columns[0]
     if cells.get(column) is not None:
-        record[field.name] = _split(_as_text(cells[column]))
+        record[field.name] = split_cell(as_text(cells[column]))
         columns[field.name] = column
 
 
@@ -190,8 +194,8 @@ def _mapping(field: Field, cells: dict, record: dict, columns: dict) -> None:
         if cells.get(column) is not None:
             value = cells[column]
             record.setdefault(field.name, {})[part.name] = (
-                _split(_as_text(value)) if part.kind == "list" else _as_number(value) if part.kind in _NUMBERS
-                else _as_text(value))
+                split_cell(as_text(value)) if part.kind == "list" else _as_number(value) if part.kind in _NUMBERS
+                else as_text(value))
             columns[f"{field.name}.{part.name}"] = column
 
 
@@ -209,9 +213,9 @@ def _stages(field: Field, cells: dict, record: dict, columns: dict) -> None:
     entered = []
     for stage in field.register_columns:
         value = cells.get(stage)
-        dates = _split(value) if isinstance(value, str) else [] if value is None else [value]
+        dates = split_cell(value) if isinstance(value, str) else [] if value is None else [value]
         for date in map(_as_date, dates):
-            order = date if isinstance(date, dt.date) else _iso_or_none(date)
+            order = date if isinstance(date, dt.date) else iso_or_none(date)
             entered.append((order or dt.date.max, _ORDINAL[stage], stage, date))
     record[field.name] = []
     for i, (_, _, stage, date) in enumerate(sorted(entered, key=lambda e: e[:2]), 1):
@@ -222,7 +226,7 @@ def _stages(field: Field, cells: dict, record: dict, columns: dict) -> None:
 def _repositories(field: Field, cells: dict, record: dict, columns: dict) -> None:
     column = field.register_columns[0]
     if cells.get(column) is not None:
-        record[field.name] = _split(cells[column])
+        record[field.name] = split_cell(cells[column])
         columns[field.name] = column
 
 
@@ -230,7 +234,7 @@ def _outputs(field: Field, cells: dict, record: dict, columns: dict) -> None:
     """One column per output kind holding its address(es); the title is the kind's label."""
     outputs = []
     for kind in field.register_columns:
-        addresses = _split(cells.get(kind))
+        addresses = split_cell(cells.get(kind))
         for n, url in enumerate(addresses, 1):
             title = field.part("kind").label_of(kind) + (f" {n}" if len(addresses) > 1 else "")
             outputs.append({"kind": kind, "title": title, "url": url})
@@ -243,14 +247,14 @@ _READERS = {"list": _list, "mapping": _mapping, "years": _years, "stages": _stag
             "outputs": _outputs}
 
 
-def _iso_or_none(value) -> dt.date | None:
+def iso_or_none(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if isinstance(value, str) and _ISO_DATE.match(value) else None
     except ValueError:
         return None
 
 
-def _column_of(field: str, columns: dict[str, str]) -> str:
+def column_of(field: str, columns: dict[str, str]) -> str:
     path = field
     while path:
         if path in columns:
@@ -267,7 +271,34 @@ def _register_problem(problem: Problem, columns: dict[str, str]) -> Problem:
     message = re.sub(r" \(stages\[\d+\]\)", "", problem.message)  # entry numbers mean nothing in a sheet
     message = re.sub(r"the date of stages\[(\d+)\]", lambda m: f"the date in column {columns[f'stages[{m[1]}]']}",
                      message)
-    return replace(problem, line=None, field=_column_of(problem.field, columns), message=message)
+    return replace(problem, line=None, field=column_of(problem.field, columns), message=message)
+
+
+@dataclass(frozen=True)
+class Register:
+    """What a register lists, one per row, and how a row becomes a checked record: `noun` names a
+    row's record in messages; `columns` and `required` are the register's columns; `docs` and
+    `template` are where people find them; `record_from_row(cells)` gives (record, the column of
+    each field path); `validate(record, source, row)` (canonical or None, problems);
+    `register_problem(problem, columns)` a problem as the register names it; `to_yaml` the file."""
+
+    noun: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    docs: str
+    template: str
+    record_from_row: Callable[[dict], tuple[dict, dict[str, str]]]
+    validate: Callable[[dict, str, int], tuple[dict | None, list[Problem]]]
+    register_problem: Callable[[Problem, dict[str, str]], Problem]
+    to_yaml: Callable[[dict], str]
+
+
+def projects(known_teams: set[str] | None) -> Register:
+    """A register of projects, their teams checked against `known_teams`."""
+    return Register("project", COLUMNS, REQUIRED_COLUMNS, "data/projects/README.md",
+                    "data/projects/register-template.csv", _record_from_row,
+                    lambda record, source, row: validate(record, source=source, known_teams=known_teams, row=row),
+                    _register_problem, to_yaml)
 
 
 def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, force: bool = False) -> list[Path]:
@@ -277,6 +308,11 @@ def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, 
     nothing is written. An existing <id>.yml (or .yaml) in out_dir is a problem unless `force`.
     Returns the paths written, in row order.
     """
+    return import_rows(path, out_dir, projects(known_teams), force=force)
+
+
+def import_rows(path: Path, out_dir: Path, register: Register, *, force: bool = False) -> list[Path]:
+    """`import_register` for any Register: one file per row, written only if every row passes."""
     path, out_dir = Path(path), Path(out_dir)
     source = str(path)
     rows, problems = _read_register(path, source)
@@ -284,8 +320,8 @@ def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, 
         raise RecordsError(problems)
     if not rows or not any(_cell(v) is not None for v in rows[0]):
         raise RecordsError([Problem(source, None, None, "", "file is empty; expected a header row of column names "
-                                                            "(see data/projects/register-template.csv)")])
-    header = [str(_as_text(_cell(v)) or "").strip().lower().replace(" ", "_") for v in rows[0]]
+                                                            f"(see {register.template})")])
+    header = [str(as_text(_cell(v)) or "").strip().lower().replace(" ", "_") for v in rows[0]]
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         if not name:
@@ -297,12 +333,12 @@ def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, 
                                     f"{index[name] + 1} and {i + 1}); expected each column once"))
             continue
         index[name] = i
-        if name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1)
+        if name not in register.columns:
+            close = difflib.get_close_matches(name, register.columns, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             problems.append(Problem(source, None, 1, short(name), f"unknown column {show(name)}; {hint}(the columns "
-                                    "are listed in data/projects/README.md; nothing is dropped silently)"))
-    for name in REQUIRED_COLUMNS:
+                                    f"are listed in {register.docs}; nothing is dropped silently)"))
+    for name in register.required:
         if name not in index:
             problems.append(Problem(source, None, 1, name, f"required column {name!r} is missing"))
     if problems:
@@ -320,15 +356,16 @@ def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, 
         if too_long:
             problems.extend(too_long)
             continue
-        record, columns = _record_from_row(values)
-        canonical, found = validate(record, source=source, known_teams=known_teams, row=number)
-        problems.extend(_register_problem(p, columns) for p in found)
+        record, columns = register.record_from_row(values)
+        canonical, found = register.validate(record, source, number)
+        problems.extend(register.register_problem(p, columns) for p in found)
         record_id = canonical["id"] if canonical else record.get("id")
         if not isinstance(record_id, str):
             continue
         if record_id in first_row_of:
             problems.append(Problem(source, None, number, "id", f"{record_id!r} is also the id in row "
-                                                                f"{first_row_of[record_id]}; expected each project once"))
+                                                                f"{first_row_of[record_id]}; expected each "
+                                                                f"{register.noun} once"))
             continue
         first_row_of[record_id] = number
         if canonical is None:
@@ -344,11 +381,11 @@ def import_register(path: Path, out_dir: Path, known_teams: set[str] | None, *, 
     if problems:
         raise RecordsError(problems)
     if not checked:
-        raise RecordsError([Problem(source, None, None, "", "no project rows under the header")])
+        raise RecordsError([Problem(source, None, None, "", f"no {register.noun} rows under the header")])
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for _, record in checked:
         target = out_dir / f"{record['id']}.yml"
-        target.write_text(to_yaml(record), encoding="utf-8", newline="\n")
+        target.write_text(register.to_yaml(record), encoding="utf-8", newline="\n")
         written.append(target)
     return written

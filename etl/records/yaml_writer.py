@@ -1,6 +1,6 @@
 """A canonical record written as a record file: the YAML a person would write, in the
-documented field order, following the record's schema (fields.py): lists of single values and
-`flow` mappings on one line, text with line breaks as a block."""
+documented field order, following the record's schema (fields.py, or a need's, need_fields.py):
+lists of single values and `flow` mappings on one line, text with line breaks as a block."""
 from __future__ import annotations
 
 import yaml
@@ -41,15 +41,17 @@ def _shaped(field: Field, value):
     if field.kind in ("mapping", "years"):
         parts = {p.name: _shaped(p, value[p.name]) for p in field.parts if value.get(p.name) is not None}
         return _Flow(parts) if field.flow else parts
-    if field.kind in ("stages", "outputs"):
+    if field.item is not None and field.item.kind == "mapping":  # a list of entries: stages, outputs, history
         return [_shaped(field.item, entry) for entry in value]
     if field.kind == "repositories":
         return [r["url"] if isinstance(r, dict) else r for r in value]
+    if field.kind == "technologies":
+        return _FlowList(t["name"] if isinstance(t, dict) else t for t in value)
     return value
 
 
-def to_yaml(record: dict) -> str:
+def to_yaml(record: dict, record_fields: tuple[Field, ...] = fields.RECORD) -> str:
     """A canonical record as YAML text in the documented field order (what a person would write)."""
-    doc = {f.name: _shaped(f, record[f.name]) for f in fields.RECORD if record.get(f.name) is not None}
+    doc = {f.name: _shaped(f, record[f.name]) for f in record_fields if record.get(f.name) is not None}
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
                      width=1_000_000)

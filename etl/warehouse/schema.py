@@ -48,6 +48,16 @@ INTEGRITY_CHECKS = [
     ("project teams, tags or outputs of unknown projects",
      "SELECT DISTINCT project_id FROM (SELECT project_id FROM project_teams UNION ALL SELECT project_id FROM project_tags "
      "UNION ALL SELECT project_id FROM project_outputs) WHERE project_id NOT IN (SELECT project_id FROM projects)"),
+    ("needs raised by unknown teams",
+     "SELECT need_id, team_id FROM need_teams WHERE team_id NOT IN (SELECT team_id FROM teams)"),
+    ("needs tied to unknown projects",
+     "SELECT need_id, project_id FROM need_projects WHERE project_id NOT IN (SELECT project_id FROM projects)"),
+    ("need teams, technologies, projects or history of unknown needs",
+     "SELECT DISTINCT need_id FROM (SELECT need_id FROM need_teams UNION ALL SELECT need_id FROM need_technologies "
+     "UNION ALL SELECT need_id FROM need_projects UNION ALL SELECT need_id FROM need_status_history) "
+     "WHERE need_id NOT IN (SELECT need_id FROM needs)"),
+    ("needs without a status history",
+     "SELECT need_id FROM needs ANTI JOIN need_status_history USING (need_id)"),
     ("people in two teams' memberships that overlap",
      "SELECT a.person_key, a.team_id, b.team_id FROM memberships a JOIN memberships b ON a.person_key = b.person_key "
      "AND (a.team_id, a.valid_from) < (b.team_id, b.valid_from) "

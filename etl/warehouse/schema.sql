@@ -211,6 +211,76 @@ COMMENT ON COLUMN project_outputs.title IS 'Title of the output.';
 COMMENT ON COLUMN project_outputs.url IS 'Web address of the output, if published.';
 COMMENT ON COLUMN project_outputs.published_on IS 'Publication date, if known.';
 
+CREATE TABLE IF NOT EXISTS needs (
+    need_id        VARCHAR PRIMARY KEY,
+    title          VARCHAR NOT NULL,
+    summary        VARCHAR NOT NULL,
+    description    VARCHAR,
+    category       VARCHAR NOT NULL,
+    raised_on      DATE NOT NULL,
+    current_status VARCHAR NOT NULL,
+    status_since   DATE NOT NULL,
+    record_path    VARCHAR
+);
+COMMENT ON TABLE needs IS 'One row per need the Assembly''s teams raised (a tool, a platform, access to data, guidance, training), from the need files in data/needs/, with where it stands now.';
+COMMENT ON COLUMN needs.need_id IS 'Stable identifier, lower-case slug, e.g. gpu-for-imaging: the need file''s name.';
+COMMENT ON COLUMN needs.title IS 'The need in a few words.';
+COMMENT ON COLUMN needs.summary IS 'One-line summary: what is needed and why.';
+COMMENT ON COLUMN needs.description IS 'Longer description (plain text; shown escaped).';
+COMMENT ON COLUMN needs.category IS 'What the need is about (data/vocabulary.yml, needs.categories): tooling, platform, data access, information governance, workforce or other.';
+COMMENT ON COLUMN needs.raised_on IS 'Date the need was raised with the Assembly; on or before its first status.';
+COMMENT ON COLUMN needs.current_status IS 'Status now: that of the latest entry in need_status_history.';
+COMMENT ON COLUMN needs.status_since IS 'Date of the latest entry in need_status_history.';
+COMMENT ON COLUMN needs.record_path IS 'Path of the need file the row was loaded from.';
+
+CREATE TABLE IF NOT EXISTS need_teams (
+    need_id VARCHAR NOT NULL,
+    team_id VARCHAR NOT NULL,
+    PRIMARY KEY (need_id, team_id)
+);
+COMMENT ON TABLE need_teams IS 'Teams that raised each need (its raised_by).';
+COMMENT ON COLUMN need_teams.need_id IS 'Need (needs.need_id).';
+COMMENT ON COLUMN need_teams.team_id IS 'Team (teams.team_id).';
+
+CREATE TABLE IF NOT EXISTS need_technologies (
+    need_id    VARCHAR NOT NULL,
+    technology VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL CHECK (kind IN ('radar', 'category')),
+    PRIMARY KEY (need_id, technology)
+);
+COMMENT ON TABLE need_technologies IS 'Technologies each need concerns: entries of the tech radar or categories of the package taxonomy.';
+COMMENT ON COLUMN need_technologies.need_id IS 'Need (needs.need_id).';
+COMMENT ON COLUMN need_technologies.technology IS 'As the need names it: a radar entry''s name (radar_entries.name) or a taxonomy category id (categories.category).';
+COMMENT ON COLUMN need_technologies.kind IS 'radar (joins radar_entries.name) or category (joins categories.category).';
+
+CREATE TABLE IF NOT EXISTS need_projects (
+    need_id    VARCHAR NOT NULL,
+    project_id VARCHAR NOT NULL,
+    relation   VARCHAR NOT NULL,
+    PRIMARY KEY (need_id, project_id)
+);
+COMMENT ON TABLE need_projects IS 'Projects each need bears on, and how.';
+COMMENT ON COLUMN need_projects.need_id IS 'Need (needs.need_id).';
+COMMENT ON COLUMN need_projects.project_id IS 'Project (projects.project_id).';
+COMMENT ON COLUMN need_projects.relation IS 'How the need bears on the project (data/vocabulary.yml, needs.relations): blocks (the project cannot go on without it) or would_help.';
+
+CREATE TABLE IF NOT EXISTS need_status_history (
+    need_id  VARCHAR NOT NULL,
+    seq      INTEGER NOT NULL,
+    status   VARCHAR NOT NULL,
+    dated_on DATE NOT NULL,
+    asked    VARCHAR CHECK (asked NOT LIKE '%@%'),
+    position VARCHAR NOT NULL,
+    PRIMARY KEY (need_id, seq)
+);
+COMMENT ON TABLE need_status_history IS 'Dated status history of each need, with who was asked and the Assembly''s position at each step; never a person''s e-mail address.';
+COMMENT ON COLUMN need_status_history.need_id IS 'Need (needs.need_id).';
+COMMENT ON COLUMN need_status_history.seq IS 'Position of the entry in the need''s history, 1 = first; dates never go back, and entries of one day keep this order.';
+COMMENT ON COLUMN need_status_history.status IS 'Status reached (data/vocabulary.yml, needs.statuses): raised, under_discussion, agreed_position, escalated, delivered or declined.';
+COMMENT ON COLUMN need_status_history.dated_on IS 'Date the status was reached.';
+COMMENT ON COLUMN need_status_history.asked IS 'Who was asked: a role or body, e.g. National Data Platform team; NULL when nobody outside the Assembly was.';
+COMMENT ON COLUMN need_status_history.position IS 'The Assembly''s position at this step, in words (plain text; shown escaped).';
+
 CREATE TABLE IF NOT EXISTS repositories (
     full_name        VARCHAR PRIMARY KEY,
     org              VARCHAR NOT NULL,
